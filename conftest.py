@@ -1,0 +1,33 @@
+"""Repository-wide pytest hooks: the 60-second budget of every notebook that nbval runs.
+
+nbval reports one test per cell. Here the setup, call and teardown times of a notebook's
+cells (kernel start included) are added up, printed at the end, and the session fails when
+one notebook went over its budget.
+"""
+
+from collections import defaultdict
+
+NOTEBOOK_BUDGET_S = 60.0
+_seconds = defaultdict(float)
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _seconds[path] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _seconds or hasattr(config, "workerinput"):
+        return
+    terminalreporter.section(f"notebook run times (budget {NOTEBOOK_BUDGET_S:g} s each)")
+    for path, seconds in sorted(_seconds.items()):
+        flag = "  OVER BUDGET" if seconds > NOTEBOOK_BUDGET_S else ""
+        terminalreporter.write_line(f"{seconds:6.1f} s  {path}{flag}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        return
+    if any(seconds > NOTEBOOK_BUDGET_S for seconds in _seconds.values()):
+        session.exitstatus = 1

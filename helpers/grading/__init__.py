@@ -1,0 +1,44 @@
+"""Grading: the questions of every exercise, and `check()` for feedback in the notebook.
+
+A question is a function the learner writes. Its tests live here, never in the notebook:
+`check(qid, answer)` runs the visible cases in the learner's kernel, and the autograder
+(`python -m helpers.grade`) runs the same tests plus hidden cases, comparing the answer's
+outputs in a process the submission never touched.
+"""
+
+from __future__ import annotations
+
+from helpers.grading.question import Question
+from helpers.grading import ex01
+
+# Exercise stem (the notebook's file name and metadata `rnn_book.exercise`) -> its questions.
+EXERCISES: dict[str, list[Question]] = {
+    "01_rnn_basics": ex01.QUESTIONS,
+}
+QUESTIONS: dict[str, Question] = {q.id: q for questions in EXERCISES.values() for q in questions}
+
+
+def get(qid: str) -> Question:
+    try:
+        return QUESTIONS[qid]
+    except KeyError:
+        raise KeyError(f"no question {qid!r}; known: {', '.join(QUESTIONS)}") from None
+
+
+def check(qid: str, answer) -> None:
+    """Test `answer` (the function you wrote) for question `qid`.
+
+    Prints a line when it passes. Raises AssertionError saying what is wrong when it
+    does not. Says "not attempted" while the answer still raises NotImplementedError.
+    """
+    question = get(qid)
+    try:
+        for case in question.cases(hidden=False):
+            question.verify(case, question.run(answer, case))
+    except NotImplementedError:
+        print(f"{qid} ({question.title}): not attempted yet. Replace `raise NotImplementedError` with your code.")
+        return
+    print(f"{qid} ({question.title}): passed, {question.points}/{question.points} points.")
+
+
+__all__ = ["EXERCISES", "QUESTIONS", "Question", "check", "get"]

@@ -1,0 +1,63 @@
+"""What a question is, and the comparisons that explain a wrong answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Case = dict  # name -> np.ndarray or int: the inputs of one test
+Payload = dict  # name -> np.ndarray: what the learner's answer returned, as plain arrays
+
+
+@dataclass(frozen=True)
+class Question:
+    """One graded question: a function named `answer` that the learner writes.
+
+    - `cases(hidden)` gives the test inputs; `hidden=True` adds the grader's extra cases.
+    - `run(answer, case)` calls the learner's function and turns its result into plain
+      arrays (this runs beside the submission's code).
+    - `verify(case, payload)` raises AssertionError explaining the first problem. It
+      computes expected values independently (Keras layers, never the answer's code).
+    """
+
+    id: str
+    title: str
+    points: int
+    answer: str
+    cases: Callable[[bool], list[Case]]
+    run: Callable[[Callable, Case], Payload]
+    verify: Callable[[Case, Payload], None]
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """The learner's returned value as a float64 array, or an AssertionError saying why not."""
+    if hasattr(value, "numpy"):  # a TensorFlow tensor
+        value = value.numpy()
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be an array of numbers, got {type(value).__name__}") from None
+    return array
+
+
+def expect_shape(got: np.ndarray, shape: tuple, name: str, hints: dict | None = None) -> None:
+    """Shape first: the cheapest mistake to explain. `hints` maps wrong shapes to their usual cause."""
+    got_shape = tuple(got.shape)
+    if got_shape == tuple(shape):
+        return
+    hint = (hints or {}).get(got_shape, "")
+    raise AssertionError(f"{name} has shape {got_shape}, expected {tuple(shape)}. {hint}".strip())
+
+
+def expect_close(got: np.ndarray, expected: np.ndarray, name: str, suspects: dict | None = None, atol: float = 1e-5) -> None:
+    """Values second. `suspects` maps a hint to the value a known mistake would give, so the
+    message can name the mistake instead of only the size of the error."""
+    if np.all(np.isfinite(got)) and np.allclose(got, expected, atol=atol, rtol=1e-5):
+        return
+    for hint, wrong in (suspects or {}).items():
+        if wrong is not None and np.shape(wrong) == got.shape and np.allclose(got, wrong, atol=atol, rtol=1e-5):
+            raise AssertionError(f"{name} is wrong: {hint}")
+    error = float(np.max(np.abs(got - expected))) if np.all(np.isfinite(got)) else float("nan")
+    raise AssertionError(f"{name} is wrong: largest difference from the expected values is {error:.3g}.")

@@ -1,0 +1,117 @@
+"""The figures the chapters share. Each function draws on `ax` (or a new figure) and returns the axes."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _axes(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def unrolled_rnn(num_steps: int = 4, ax=None):
+    """The recurrence unrolled over `num_steps` steps: inputs, hidden states, outputs.
+
+    The same weights W_xh, W_hh, W_hy are used at every step; the figure labels them once
+    per step to show that they are shared, not copied.
+    """
+    ax = _axes(ax, figsize=(1.9 * num_steps + 1.6, 3.4))
+    box = dict(boxstyle="round,pad=0.35", linewidth=1.2)
+    arrow = dict(arrowstyle="->", linewidth=1.2, color="0.25")
+    rows = {"x": 0.0, "h": 1.0, "y": 2.0}
+    colours = {"x": "#dbe9f6", "h": "#fde0c5", "y": "#d5efd5"}
+
+    def node(x, kind, label):
+        ax.text(x, rows[kind], label, ha="center", va="center", fontsize=12, bbox={**box, "facecolor": colours[kind]})
+
+    node(-1.4, "h", r"$h_0$")  # one step-spacing left of h_1, so its arrow starts outside the box
+    for t in range(1, num_steps + 1):
+        x = 1.4 * (t - 1)
+        node(x, "x", rf"$x_{t}$")
+        node(x, "h", rf"$h_{t}$")
+        node(x, "y", rf"$y_{t}$")
+        ax.annotate("", (x, rows["h"] - 0.22), (x, rows["x"] + 0.22), arrowprops=arrow)
+        ax.annotate("", (x, rows["y"] - 0.22), (x, rows["h"] + 0.22), arrowprops=arrow)
+        ax.annotate("", (x - 0.3, rows["h"]), (x - 1.1, rows["h"]), arrowprops=arrow)
+        ax.text(x + 0.07, 0.5, r"$W_{xh}$", fontsize=9, color="0.3")
+        ax.text(x + 0.07, 1.5, r"$W_{hy}$", fontsize=9, color="0.3")
+        ax.text(x - 0.7, rows["h"] + 0.12, r"$W_{hh}$", fontsize=9, color="0.3", ha="center")
+    ax.set_xlim(-1.9, 1.4 * (num_steps - 1) + 0.6)
+    ax.set_ylim(-0.45, 2.45)
+    ax.set_axis_off()
+    ax.set_title(f"A recurrent network unrolled over {num_steps} time steps", fontsize=11)
+    return ax
+
+
+def history(hist, ax=None, log: bool = False):
+    """Training curves from a Keras `History` (or its `.history` dict): one line per metric."""
+    logs = getattr(hist, "history", hist)
+    ax = _axes(ax)
+    for name, values in logs.items():
+        epochs = np.arange(1, len(values) + 1)  # (epochs,)
+        ax.plot(epochs, values, label=name, linestyle="--" if name.startswith("val_") else "-")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss" if not log else "loss (log scale)")
+    if log:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def forecast(y_true, predictions: dict, ax=None, title: str | None = None):
+    """A target series against one or more predictions of it, e.g. {"RNN": y_hat, "last value": y_naive}."""
+    ax = _axes(ax, figsize=(7.5, 3.0))
+    steps = np.arange(len(y_true))  # (n,)
+    ax.plot(steps, y_true, color="0.2", linewidth=1.5, label="actual")
+    for label, y_hat in predictions.items():
+        ax.plot(steps, y_hat, linewidth=1.2, label=label)
+    ax.set_xlabel("time step")
+    ax.legend(ncol=len(predictions) + 1, loc="upper right")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def bptt_flow(num_steps: int = 4, ax=None):
+    """The unrolled graph with its losses, and the backward pass of BPTT drawn over it.
+
+    Grey arrows: the forward pass x_t -> h_t -> y_hat_t -> loss_t, and h_{t-1} -> h_t.
+    Red dashed arrows: the gradient, which reaches h_t from its own loss (through y_hat_t)
+    and from h_{t+1} (through W_hh), and finally reaches h_0.
+    """
+    if num_steps < 1:
+        raise ValueError(f"num_steps must be at least 1, got {num_steps}")
+    ax = _axes(ax, figsize=(1.9 * num_steps + 1.8, 4.2))
+    box = dict(boxstyle="round,pad=0.3", linewidth=1.1)
+    forward = dict(arrowstyle="->", linewidth=1.1, color="0.45")
+    backward = dict(arrowstyle="->", linewidth=1.4, color="#c0392b", linestyle="--")
+    rows = {"x": 0.0, "h": 1.0, "y": 2.0, "l": 3.0}
+    colours = {"x": "#dbe9f6", "h": "#fde0c5", "y": "#d5efd5", "l": "#eeeeee"}
+    step = 1.6
+
+    def node(x, kind, label):
+        ax.text(x, rows[kind], label, ha="center", va="center", fontsize=11, bbox={**box, "facecolor": colours[kind]})
+
+    node(-step, "h", r"$h_0$")
+    for t in range(1, num_steps + 1):
+        x = step * (t - 1)
+        node(x, "x", rf"$x_{t}$")
+        node(x, "h", rf"$h_{t}$")
+        node(x, "y", rf"$\hat y_{t}$")
+        node(x, "l", rf"$\ell_{t}$")
+        for low, high in (("x", "h"), ("h", "y"), ("y", "l")):
+            ax.annotate("", (x + 0.12, rows[high] - 0.22), (x + 0.12, rows[low] + 0.22), arrowprops=forward)
+        for low, high in (("h", "y"), ("y", "l")):
+            ax.annotate("", (x - 0.12, rows[low] + 0.22), (x - 0.12, rows[high] - 0.22), arrowprops=backward)
+        ax.annotate("", (x - 0.32, rows["h"] + 0.07), (x - step + 0.32, rows["h"] + 0.07), arrowprops=forward)
+        ax.annotate("", (x - step + 0.32, rows["h"] - 0.09), (x - 0.32, rows["h"] - 0.09), arrowprops=backward)
+    ax.text(-step / 2, rows["h"] - 0.3, r"$W_{hh}^\top\delta_1$", fontsize=9, color="#c0392b", ha="center")
+    ax.text(step * (num_steps - 1) - 0.2, 1.5, rf"$W_{{hy}}^\top e_{num_steps}$", fontsize=9, color="#c0392b", ha="right")
+    ax.set_xlim(-step - 0.5, step * (num_steps - 1) + 0.5)
+    ax.set_ylim(-0.4, 3.4)
+    ax.set_axis_off()
+    ax.set_title("Forward pass (grey) and backward pass (red, dashed)", fontsize=11)
+    return ax
