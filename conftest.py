@@ -5,7 +5,13 @@ cells (kernel start included) are added up, printed at the end, and the session 
 one notebook went over its budget.
 """
 
+import os
 from collections import defaultdict
+
+# Quiet TensorFlow in this process and in the kernels it starts (helpers.notebook.setup()
+# sets the same for notebooks; these cover tests that import TensorFlow directly).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 NOTEBOOK_BUDGET_S = 60.0
 _seconds = defaultdict(float)

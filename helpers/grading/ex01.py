@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, expect_close, expect_shape
+from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
 
 EXERCISE = "01_rnn_basics"
 
@@ -49,20 +49,6 @@ def _numpy_states(X, h0, W_xh, W_hh, b_h, act=np.tanh, feed_h0_every_step=False)
     return np.stack(states, axis=1)  # (batch, num_steps, num_hiddens)
 
 
-def _call(answer, case: dict, names: list[str]):
-    """Call the learner's function on copies of the inputs; turn its errors into a message."""
-    if not callable(answer):
-        raise AssertionError(f"expected a function, got {type(answer).__name__}")
-    args = {k: np.array(case[k]) if isinstance(case[k], np.ndarray) else case[k] for k in names}
-    try:
-        return answer(**args)
-    except NotImplementedError:
-        raise
-    except Exception as error:
-        shapes = ", ".join(f"{k} {np.shape(v)}" if isinstance(v, np.ndarray) else f"{k}={v}" for k, v in args.items())
-        raise AssertionError(f"your function raised {type(error).__name__}: {error}\n(called with {shapes})") from error
-
-
 # --- q1: one step of the cell --------------------------------------------------------
 
 CELL_ARGS = ["x_t", "h_prev", "W_xh", "W_hh", "b_h"]
@@ -80,7 +66,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"h_t": as_array(_call(answer, case, CELL_ARGS), "h_t")}
+    return {"h_t": as_array(call_answer(answer, case, CELL_ARGS), "h_t")}
 
 
 def q1_verify(case, payload):
@@ -115,7 +101,7 @@ def q2_cases(hidden: bool) -> list[dict]:
 
 
 def q2_run(answer, case):
-    return {"H": as_array(_call(answer, case, FORWARD_ARGS), "H")}
+    return {"H": as_array(call_answer(answer, case, FORWARD_ARGS), "H")}
 
 
 def q2_verify(case, payload):
@@ -157,7 +143,7 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"count": as_array(_call(answer, case, COUNT_ARGS), "the count")}
+    return {"count": as_array(call_answer(answer, case, COUNT_ARGS), "the count")}
 
 
 def q3_verify(case, payload):
@@ -195,7 +181,7 @@ def q4_cases(hidden: bool) -> list[dict]:
 
 
 def q4_run(answer, case):
-    model = _call(answer, case, MODEL_ARGS)
+    model = call_answer(answer, case, MODEL_ARGS)
     if not (hasattr(model, "to_json") and hasattr(model, "get_weights")):
         raise AssertionError(f"expected a keras.Model, got {type(model).__name__}")
     weights = model.get_weights()

@@ -31,6 +31,21 @@ class Question:
     verify: Callable[[Case, Payload], None]
 
 
+def call_answer(answer, case: dict, names: list[str], copy: bool = True):
+    """Call the learner's function with the case's `names` as keyword arguments, on copies of
+    the arrays unless `copy=False`; turn its errors into a message."""
+    if not callable(answer):
+        raise AssertionError(f"expected a function, got {type(answer).__name__}")
+    args = {k: np.array(case[k]) if copy and isinstance(case[k], np.ndarray) else case[k] for k in names}
+    try:
+        return answer(**args)
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        shapes = ", ".join(f"{k} {np.shape(v)}" if isinstance(v, np.ndarray) else f"{k}={v}" for k, v in args.items())
+        raise AssertionError(f"your function raised {type(error).__name__}: {error}\n(called with {shapes})") from error
+
+
 def as_array(value, name: str) -> np.ndarray:
     """The learner's returned value as a float64 array, or an AssertionError saying why not."""
     if hasattr(value, "numpy"):  # a TensorFlow tensor
