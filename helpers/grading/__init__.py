@@ -9,12 +9,13 @@ outputs in a process the submission never touched.
 from __future__ import annotations
 
 from helpers.grading.question import Question
-from helpers.grading import ex01, ex02
+from helpers.grading import ex01, ex02, ex03
 
 # Exercise stem (the notebook's file name and metadata `rnn_book.exercise`) -> its questions.
 EXERCISES: dict[str, list[Question]] = {
     "01_rnn_basics": ex01.QUESTIONS,
     "02_bptt": ex02.QUESTIONS,
+    "03_vanishing_exploding": ex03.QUESTIONS,
 }
 QUESTIONS: dict[str, Question] = {q.id: q for questions in EXERCISES.values() for q in questions}
 

@@ -6,11 +6,17 @@ compute only the values of known mistakes, so a message can name the mistake.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.question import (
+    Question,
+    as_array,
+    call_answer,
+    expect_close,
+    expect_shape,
+    model_payload,
+    rebuild_model,
+)
 
 EXERCISE = "01_rnn_basics"
 
@@ -181,39 +187,14 @@ def q4_cases(hidden: bool) -> list[dict]:
 
 
 def q4_run(answer, case):
-    model = call_answer(answer, case, MODEL_ARGS)
-    if not (hasattr(model, "to_json") and hasattr(model, "get_weights")):
-        raise AssertionError(f"expected a keras.Model, got {type(model).__name__}")
-    weights = model.get_weights()
-    return {"config": np.array(model.to_json()), **{f"weight{i}": np.asarray(w) for i, w in enumerate(weights)}}
-
-
-def _only_keras_modules(config) -> None:
-    """Refuse configs that name code outside Keras: the grader rebuilds models from them."""
-    if isinstance(config, dict):
-        module = config.get("module")
-        if module is not None and not str(module).startswith("keras"):
-            raise AssertionError(f"the model uses {module}.{config.get('class_name')}; use Keras layers only.")
-        for value in config.values():
-            _only_keras_modules(value)
-    elif isinstance(config, list):
-        for value in config:
-            _only_keras_modules(value)
+    return model_payload(call_answer(answer, case, MODEL_ARGS))
 
 
 def q4_verify(case, payload):
     import keras
 
     T, n_x, n_h, n_y = (case[k] for k in MODEL_ARGS)
-    config = str(payload["config"])
-    _only_keras_modules(json.loads(config))
-    try:
-        model = keras.models.model_from_json(config)
-    except Exception as error:
-        raise AssertionError(f"the model could not be rebuilt from its config ({type(error).__name__}: {error})") from None
-    weights = [payload[f"weight{i}"] for i in range(len(payload) - 1)]
-    if not weights or not model.built:
-        raise AssertionError(f"the model has no weights yet: start it with keras.Input(shape=({T}, {n_x})).")
+    model, weights = rebuild_model(payload, f"keras.Input(shape=({T}, {n_x}))")
     input_shape = tuple(model.inputs[0].shape)
     if input_shape not in {(None, T, n_x), (None, None, n_x)}:
         raise AssertionError(f"the model's input shape is {input_shape}, expected (None, {T}, {n_x}): use keras.Input(shape=({T}, {n_x})).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -76,3 +78,43 @@ def expect_close(got: np.ndarray, expected: np.ndarray, name: str, suspects: dic
             raise AssertionError(f"{name} is wrong: {hint}")
     error = float(np.max(np.abs(got - expected))) if np.all(np.isfinite(got)) else float("nan")
     raise AssertionError(f"{name} is wrong: largest difference from the expected values is {error:.3g}.")
+
+
+def model_payload(model) -> Payload:
+    """A Keras model as plain data: its JSON config and its weights (worker side)."""
+    if not (hasattr(model, "to_json") and hasattr(model, "get_weights")):
+        raise AssertionError(f"expected a keras.Model, got {type(model).__name__}")
+    weights = model.get_weights()
+    return {"config": np.array(model.to_json()), **{f"weight{i}": np.asarray(w) for i, w in enumerate(weights)}}
+
+
+def rebuild_model(payload: Payload, input_hint: str):
+    """The model and its weights, rebuilt from `model_payload` data (grader side).
+
+    Only Keras's own classes are accepted, and Keras's safe mode refuses lambdas, so
+    rebuilding runs no code of the submission's."""
+    import keras
+
+    config = str(payload["config"])
+    _only_keras_modules(json.loads(config))
+    try:
+        model = keras.models.model_from_json(config)
+    except Exception as error:
+        raise AssertionError(f"the model could not be rebuilt from its config ({type(error).__name__}: {error})") from None
+    weights = [payload[f"weight{i}"] for i in range(len(payload) - 1)]
+    if not weights or not model.built:
+        raise AssertionError(f"the model has no weights yet: start it with {input_hint}.")
+    return model, weights
+
+
+def _only_keras_modules(config) -> None:
+    """Refuse configs that name code outside Keras."""
+    if isinstance(config, dict):
+        module = config.get("module")
+        if module is not None and not str(module).startswith("keras"):
+            raise AssertionError(f"the model uses {module}.{config.get('class_name')}; use Keras layers only.")
+        for value in config.values():
+            _only_keras_modules(value)
+    elif isinstance(config, list):
+        for value in config:
+            _only_keras_modules(value)
