@@ -122,3 +122,33 @@ def char_sequences(text: str, num_steps: int):
     X = ids[: num_windows * num_steps].reshape(num_windows, num_steps)  # (num_windows, num_steps)
     Y = ids[1 : num_windows * num_steps + 1].reshape(num_windows, num_steps)  # (num_windows, num_steps)
     return X, Y, vocab
+
+
+def adding_problem(num_samples: int, num_steps: int, seed: int = 0):
+    """The adding problem of Hochreiter & Schmidhuber (1997), in a simple variant.
+
+    Each sequence has two input channels: channel 0 holds values drawn uniformly from
+    [0, 1); channel 1 is a marker that is 1 at exactly two steps and 0 elsewhere, one step
+    drawn uniformly from the first half (steps 0 .. num_steps // 2 - 1) and one from the
+    second half (steps num_steps // 2 .. num_steps - 1). The target is the sum of the two
+    marked values, so it has mean 1 and variance 2 / 12. To predict it a model must carry
+    the first marked value until the end of the sequence: more than num_steps / 2 steps.
+
+    Returns X of shape (num_samples, num_steps, 2) and Y of shape (num_samples,), float32.
+    """
+    if num_samples < 1:
+        raise ValueError(f"num_samples must be at least 1, got {num_samples}")
+    if num_steps < 2:
+        raise ValueError(f"num_steps must be at least 2 (one marker in each half), got {num_steps}")
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(0.0, 1.0, (num_samples, num_steps))  # (num_samples, num_steps)
+    half = num_steps // 2
+    first = rng.integers(0, half, num_samples)  # (num_samples,)
+    second = rng.integers(half, num_steps, num_samples)  # (num_samples,)
+    rows = np.arange(num_samples)  # (num_samples,)
+    markers = np.zeros((num_samples, num_steps))  # (num_samples, num_steps)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    X = np.stack([values, markers], axis=-1).astype("float32")  # (num_samples, num_steps, 2)
+    Y = (values[rows, first] + values[rows, second]).astype("float32")  # (num_samples,)
+    return X, Y

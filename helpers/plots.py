@@ -115,3 +115,55 @@ def bptt_flow(num_steps: int = 4, ax=None):
     ax.set_axis_off()
     ax.set_title("Forward pass (grey) and backward pass (red, dashed)", fontsize=11)
     return ax
+
+
+def gradient_norms(norms_by_label: dict, ax=None, xlabel: str = r"distance $T - t$ (steps)",
+                   ylabel: str = r"$\Vert \partial h_T / \partial h_t \Vert_2$"):
+    """Norms against a number of steps, one line per label, on a log scale.
+
+    `norms_by_label` maps a legend label to a 1-D array; entry n is plotted at x = n (for a
+    Jacobian product, n steps back, so entry 0 is the identity's norm, 1). Zeros, inf and
+    NaN are left out of a line, not drawn. Change `xlabel` and `ylabel` to plot other
+    norms over time, e.g. the hidden state's.
+    """
+    if not norms_by_label:
+        raise ValueError("norms_by_label is empty: give at least one {label: norms} pair")
+    ax = _axes(ax)
+    for label, norms in norms_by_label.items():
+        norms = np.asarray(norms, dtype=float)  # (num_steps,)
+        if norms.ndim != 1:
+            raise ValueError(f"the norms of {label!r} must be 1-D, got shape {norms.shape}")
+        shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)  # (num_steps,)
+        ax.plot(np.arange(len(norms)), shown, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=9)
+    return ax
+
+
+def loss_by_length(num_steps, losses_by_label: dict, baseline: float | None = None,
+                   baseline_label: str = "predict the mean", ylabel: str = "test MSE", ax=None):
+    """A test loss against the sequence length, one line per model, and a constant baseline.
+
+    `num_steps` lists the sequence lengths; `losses_by_label` maps a model's label to its
+    losses, one per length (e.g. {"SimpleRNN": [...], "LSTM": [...]}). `baseline`, if given,
+    is drawn as a dashed horizontal line.
+    """
+    num_steps = np.asarray(num_steps)  # (num_lengths,)
+    ax = _axes(ax)
+    for label, losses in losses_by_label.items():
+        losses = np.asarray(losses, dtype=float)  # (num_lengths,)
+        if losses.shape != num_steps.shape:
+            raise ValueError(f"{label!r} has {losses.shape} losses for {num_steps.shape} sequence lengths")
+        ax.plot(num_steps, losses, marker="o", label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="0.4", linestyle="--", linewidth=1.2, label=baseline_label)
+    ax.set_ylim(bottom=0)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(num_steps, [str(n) for n in num_steps])
+    ax.minorticks_off()
+    ax.set_xlabel("sequence length $T$")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax

@@ -1,0 +1,184 @@
+"""Re-run the chapters' claims with other seeds than the notebooks' own, and check that they still hold.
+
+    .venv/bin/python -m tools.seed_checks      # prints markdown tables; exit status 1 if a claim fails
+
+A notebook runs with the single seed of `helpers.notebook.setup()`. A sentence such as "the
+SimpleRNN solves the adding problem at T = 5 and not at T = 40" must hold for other seeds
+too; this module measures that. `make bench` copies its output into reports/benchmarks.md.
+
+Chapter 3: the training code is not copied here. The notebook's code cells tagged
+`seed-checks` (its imports, the functions that build and train the models, and the settings
+of the experiments) are executed in a namespace, and the functions are called with each seed.
+So this module always checks the code that the book shows. The thresholds below are the
+notebook's asserts, repeated.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CHECKS_TAG = "seed-checks"
+CHAPTER3 = ROOT / "chapters" / "03_vanishing_exploding.ipynb"
+
+
+def notebook_namespace(path: Path, tag: str = SEED_CHECKS_TAG) -> dict:
+    """Execute the code cells of a notebook that carry `tag`, in order; return the names they define."""
+    import nbformat
+
+    from helpers.notebook import setup
+
+    setup()  # quiet TensorFlow and make it deterministic, before the cells import it
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and tag in c.metadata.get("tags", [])]
+    if not cells:
+        raise RuntimeError(f"{path.name} has no code cell tagged {tag!r}")
+    namespace: dict = {"__name__": f"notebook_{path.stem}"}
+    for cell in cells:
+        exec(compile(cell.source, f"{path.name} (cell {cell.get('id', '?')})", "exec"), namespace)
+    return namespace
+
+
+def _adding_rows(nb: dict, seed: int) -> list[dict]:
+    """The adding-problem sweep: at the shortest length the test MSE is well below the baseline and the
+    model uses both marked values; at the longest it is about the baseline and uses neither."""
+    lengths = nb["lengths"]
+    rows = []
+    for T in lengths:
+        r = nb["adding_experiment"](T, seed=seed)
+        test_mse, baseline, (first, second) = r["test_mse"], r["baseline"], r["sensitivity"]
+        train_final = r["history"].history["loss"][-1]
+        row = {"check": "adding problem", "seed": seed, "T": T, "test_mse": test_mse, "baseline": baseline,
+               "train_final": train_final, "sensitivity_first": first, "sensitivity_second": second}
+        if T == lengths[0]:
+            row["claim"] = "test MSE < 0.25 x baseline; sensitivities > 0.5"
+            row["holds"] = test_mse < 0.25 * baseline and min(first, second) > 0.5
+        elif T == lengths[-1]:
+            row["claim"] = "test MSE and final training loss > 0.8 x baseline; sensitivities < 0.3"
+            row["holds"] = test_mse > 0.8 * baseline and train_final > 0.8 * 2 / 12 and max(first, second) < 0.3
+        else:
+            row["claim"], row["holds"] = "(no claim)", True
+        row["holds"] = row["holds"] and abs(baseline - 2 / 12) < 0.02
+        rows.append(row)
+    return rows
+
+
+def _clipping_row(nb: dict, seed: int) -> dict:
+    """The exploding run: without clipping the loss blows up; with global-norm clipping it falls."""
+    keras = nb["keras"]
+    np = nb["np"]
+    learning_rate, clip_norm = nb["learning_rate"], nb["clip_norm"]
+    loss_plain, _, var_Y = nb["clipping_run"](keras.optimizers.SGD(learning_rate), seed=seed)
+    loss_clip, _, _ = nb["clipping_run"](keras.optimizers.SGD(learning_rate, global_clipnorm=clip_norm), seed=seed)
+    finite = np.isfinite(loss_plain)
+    first_bad = int(np.flatnonzero(~finite)[0]) if not finite.all() else None
+    max_plain = float(np.max(loss_plain[finite]))
+    final_clip = float(np.mean(loss_clip[-10:]))
+    holds = (
+        first_bad is not None
+        and max_plain > 1e6 * loss_plain[0]
+        and final_clip < 0.3 * var_Y
+        and final_clip < 0.3 * loss_clip[0]
+    )
+    return {
+        "check": "clipping", "seed": seed, "start_loss": float(loss_plain[0]),
+        "unclipped_final": float(loss_plain[-1]), "unclipped_max": max_plain, "unclipped_first_nonfinite": first_bad,
+        "clipped_final": final_clip, "baseline": var_Y,
+        "claim": "unclipped: not finite, max > 1e6 x start; clipped: final < 0.3 x baseline", "holds": bool(holds),
+    }
+
+
+def _jacobian_row(nb: dict, seed: int) -> dict:
+    """The Jacobian-norm claims of the chapter's figures, with this seed for the weights and the inputs."""
+    np, keras = nb["np"], nb["keras"]
+    norms, recurrent = nb["state_and_jacobian_norms"], nb["scaled_recurrent"]
+
+    def rate(n, start=30, stop=60):
+        return (n[stop] / n[start]) ** (1 / (stop - start))
+
+    num_hiddens, num_steps = 32, 60  # the notebook's settings, repeated here
+    linear, tanh, states = {}, {}, {}
+    for rho in [0.5, 0.9, 1.0, 1.1, 1.5]:
+        W = recurrent(num_hiddens, rho, seed)
+        linear[rho] = norms(W, "linear", 0.001, num_steps, seed)[1]
+        states[rho], tanh[rho] = norms(W, "tanh", 0.001, num_steps, seed)
+    strong = norms(recurrent(num_hiddens, 1.5, seed), "tanh", 2.0, num_steps, seed)[1]
+    Q = keras.initializers.Orthogonal(seed=seed)((num_hiddens, num_hiddens)).numpy()
+    relu_steps, t = 100, 75
+    runs = {
+        name: norms(W, act, 1.0, relu_steps, seed, t=t)
+        for name, (act, W) in {
+            "tanh_orth": ("tanh", Q), "relu_orth": ("relu", Q),
+            "irnn": ("relu", np.eye(num_hiddens)), "relu_2orth": ("relu", 2 * Q),
+        }.items()
+    }
+    irnn_growth = runs["irnn"][0][-1] / runs["irnn"][0][9]
+    explosion = runs["relu_2orth"][0][-1] / runs["relu_2orth"][0][9]
+    checks = {
+        "linear rate within 5% of rho": all(abs(rate(linear[r]) / r - 1) < 0.05 for r in linear),
+        "linear extremes": linear[0.5][-1] < 1e-12 and linear[1.5][-1] > 1e8,
+        "tanh ~ linear for rho <= 0.9": all(abs(tanh[r][-1] / linear[r][-1] - 1) < 0.1 for r in [0.5, 0.9]),
+        "tanh tames rho = 1.5": rate(tanh[1.5]) < 1.15 and tanh[1.5][-1] < 1e-4 * linear[1.5][-1],
+        "tanh state saturates": states[1.5][-1] > 10 * states[1.5][0] and 1 - states[1.5][-1] ** 2 / num_hiddens < 0.8,
+        "strong inputs vanish": strong[-1] < 1e-3 and rate(strong) < 0.9,
+        "tanh and ReLU with Q vanish": runs["tanh_orth"][1][-1] < 0.05 and runs["relu_orth"][1][-1] < 0.05,
+        "IRNN keeps norm 1": bool(np.isclose(runs["irnn"][1][-1], 1.0)) and 1 < irnn_growth < 30,
+        "ReLU with 2Q explodes": explosion > 1e3,
+    }
+    failed = [name for name, ok in checks.items() if not ok]
+    return {
+        "check": "jacobians", "seed": seed,
+        "linear_rate_rho_1.5": rate(linear[1.5]), "tanh_rate_rho_1.5": rate(tanh[1.5]),
+        "tanh_strong_inputs": float(strong[-1]), "irnn_jacobian": float(runs["irnn"][1][-1]),
+        "relu_2Q_state_growth": float(explosion),
+        "claim": "all Jacobian claims" if not failed else "FAILED: " + ", ".join(failed), "holds": not failed,
+    }
+
+
+def chapter3(seeds=(0, 1, 2)) -> list[dict]:
+    """Chapter 3's claims for each seed: the adding-problem sweep, the clipping demo and the Jacobian norms.
+
+    Returns one dict per measurement, each with its seed, the measured figures, the claim and
+    whether it holds.
+    """
+    nb = notebook_namespace(CHAPTER3)
+    rows = []
+    for seed in seeds:
+        rows += _adding_rows(nb, seed)
+        rows.append(_clipping_row(nb, seed))
+        rows.append(_jacobian_row(nb, seed))
+    return rows
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """A markdown table of rows that share their keys; floats with 4 significant digits."""
+    columns = list(rows[0])
+
+    def cell(value):
+        if isinstance(value, bool):
+            return "yes" if value else "**NO**"
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return "" if value is None else str(value)
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    rows = chapter3()
+    print("### Chapter 3: vanishing and exploding gradients\n")
+    for check in ("adding problem", "clipping", "jacobians"):
+        print(f"**{check}**\n")
+        print(markdown_table([{k: v for k, v in r.items() if k != "check"} for r in rows if r["check"] == check]))
+        print()
+    failed = [r for r in rows if not r["holds"]]
+    for r in failed:
+        print(f"FAILED: chapter 3, {r['check']}, seed {r['seed']}: {r['claim']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
