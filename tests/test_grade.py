@@ -47,6 +47,16 @@ def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "helpers.grade", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.parametrize("stem", [s for s in EXERCISES if s != STEM])
+def test_every_other_exercise_solution_scores_full_marks_and_its_exercise_zero(tmp_path, stem):
+    total = sum(q.points for q in EXERCISES[stem])
+    exercise = tmp_path / f"untouched_{stem}.ipynb"
+    exercise.write_text((ROOT / "exercises" / f"{stem}.ipynb").read_text())
+    result = run_cli(ROOT / "solutions" / f"{stem}.ipynb", exercise)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(f"Score: {total}/{total}") == 1 and result.stdout.count(f"Score: 0/{total}") == 1, result.stdout
+
+
 def test_solution_scores_full_marks_and_exercise_scores_zero_in_json_and_csv(tmp_path):
     solution = ROOT / "solutions" / f"{STEM}.ipynb"
     exercise = tmp_path / f"exercise_{STEM}.ipynb"
