@@ -29,6 +29,7 @@ SOURCES = ("chapters", "solutions")  # hand-edited; exercises/ is generated from
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 KEPT_CELL_METADATA = ("tags", "rnn_book")  # rnn_book.question marks a graded cell
 SOLUTION_TAG = "solution"  # cells only the solution notebook has
+SETUP_TAG = "hide-input"  # the book folds the setup cell away; Colab shows it
 BADGE_PREFIX = "[![Open In Colab]"
 SETUP_FIRST_LINE = "# Setup: in Colab, install the course's helpers"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -79,9 +80,11 @@ def normalize(nb, relpath: str):
     code = [c for c in cells if c.cell_type == "code"]
     setup_cell = nbformat.v4.new_code_cell(setup_source())
     if code and code[0].source.startswith(SETUP_FIRST_LINE):
-        code[0].source = setup_cell.source
+        setup_cell = code[0]
+        setup_cell.source = setup_source()
     else:
         cells.insert(1, setup_cell)
+    setup_cell.metadata["tags"] = [SETUP_TAG]
 
     out = nbformat.v4.new_notebook()
     out.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}

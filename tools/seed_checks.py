@@ -18,6 +18,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CHECKS_TAG = "seed-checks"
 CHAPTER3 = ROOT / "chapters" / "03_vanishing_exploding.ipynb"
@@ -151,6 +153,31 @@ def chapter3(seeds=(0, 1, 2)) -> list[dict]:
     return rows
 
 
+def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> list[dict]:
+    """Exercise 3, question 3: which global_clipnorm values make the exploding setup train.
+
+    The grader accepts a threshold when, for every seed it uses, every epoch's loss is finite
+    and the last one is below TRAINED_BELOW. Without clipping the setup must fail; a range of
+    thresholds must pass, so that the question has many right answers.
+    """
+    from helpers.grading import ex03
+    from helpers.notebook import setup
+
+    setup()  # as in the notebook and the grader: oneDNN off, deterministic ops
+    rows = []
+    for threshold in thresholds:
+        finals = [ex03.train_exploding_rnn(threshold, seed)[-1] for seed in ex03.CLIP_SEEDS]
+        trains = all(np.isfinite(f) and f < ex03.TRAINED_BELOW for f in finals)
+        row = {"check": "exercise 3 thresholds", "global_clipnorm": "none" if threshold is None else threshold,
+               **{f"final_loss_seed_{s}": f for s, f in zip(ex03.CLIP_SEEDS, finals)}, "trains": trains}
+        rows.append(row)
+    passing = [r for r in rows if r["trains"]]
+    for r in rows:
+        r["claim"] = "no clipping fails; at least three thresholds pass"
+        r["holds"] = not rows[0]["trains"] and len(passing) >= 3
+    return rows
+
+
 def markdown_table(rows: list[dict]) -> str:
     """A markdown table of rows that share their keys; floats with 4 significant digits."""
     columns = list(rows[0])
@@ -174,6 +201,11 @@ def main() -> int:
         print(f"**{check}**\n")
         print(markdown_table([{k: v for k, v in r.items() if k != "check"} for r in rows if r["check"] == check]))
         print()
+    thresholds = exercise3_thresholds()
+    print("### Exercise 3, question 3: clipping thresholds for the exploding setup\n")
+    print(markdown_table([{k: v for k, v in r.items() if k != "check"} for r in thresholds]))
+    print()
+    rows += thresholds
     failed = [r for r in rows if not r["holds"]]
     for r in failed:
         print(f"FAILED: chapter 3, {r['check']}, seed {r['seed']}: {r['claim']}", file=sys.stderr)

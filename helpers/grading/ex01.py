@@ -14,8 +14,10 @@ from helpers.grading.question import (
     call_answer,
     expect_close,
     expect_shape,
-    model_payload,
+    MODEL_ARGS,
+    model_cases,
     rebuild_model,
+    run_model,
 )
 
 EXERCISE = "01_rnn_basics"
@@ -176,28 +178,14 @@ def q3_verify(case, payload):
 
 # --- q4: a many-to-one Keras model -----------------------------------------------------
 
-MODEL_ARGS = ["num_steps", "num_inputs", "num_hiddens", "num_outputs"]
-
-
-def q4_cases(hidden: bool) -> list[dict]:
-    sizes = [(10, 3, 8, 1)]
-    if hidden:
-        sizes += [(5, 1, 4, 2), (20, 6, 12, 3)]
-    return [dict(zip(MODEL_ARGS, s)) for s in sizes]
-
-
-def q4_run(answer, case):
-    return model_payload(call_answer(answer, case, MODEL_ARGS))
+q4_cases = model_cases(visible=[(10, 3, 8, 1)], grader_only=[(5, 1, 4, 2), (20, 6, 12, 3)])
 
 
 def q4_verify(case, payload):
     import keras
 
     T, n_x, n_h, n_y = (case[k] for k in MODEL_ARGS)
-    model, weights = rebuild_model(payload, f"keras.Input(shape=({T}, {n_x}))")
-    input_shape = tuple(model.inputs[0].shape)
-    if input_shape not in {(None, T, n_x), (None, None, n_x)}:
-        raise AssertionError(f"the model's input shape is {input_shape}, expected (None, {T}, {n_x}): use keras.Input(shape=({T}, {n_x})).")
+    model, weights = rebuild_model(payload, case)
     output_shape = tuple(model.outputs[0].shape)
     if output_shape != (None, n_y):
         hint = {
@@ -229,5 +217,5 @@ QUESTIONS = [
     Question("01.q1", "one step of the RNN cell", 2, "rnn_cell_forward", q1_cases, q1_run, q1_verify),
     Question("01.q2", "the forward pass over a batch of sequences", 2, "rnn_forward", q2_cases, q2_run, q2_verify),
     Question("01.q3", "the parameter count", 2, "rnn_param_count", q3_cases, q3_run, q3_verify),
-    Question("01.q4", "a many-to-one Keras model", 2, "build_many_to_one", q4_cases, q4_run, q4_verify),
+    Question("01.q4", "a many-to-one Keras model", 2, "build_many_to_one", q4_cases, run_model, q4_verify),
 ]

@@ -80,6 +80,23 @@ def expect_close(got: np.ndarray, expected: np.ndarray, name: str, suspects: dic
     raise AssertionError(f"{name} is wrong: largest difference from the expected values is {error:.3g}.")
 
 
+MODEL_ARGS = ["num_steps", "num_inputs", "num_hiddens", "num_outputs"]
+
+
+def model_cases(visible: list[tuple], grader_only: list[tuple]):
+    """`cases` for a question whose answer builds a model from the sizes MODEL_ARGS."""
+
+    def cases(hidden: bool) -> list[Case]:
+        return [dict(zip(MODEL_ARGS, sizes)) for sizes in visible + (grader_only if hidden else [])]
+
+    return cases
+
+
+def run_model(answer, case: Case) -> Payload:
+    """`run` for such a question: build the learner's model and send it as plain data."""
+    return model_payload(call_answer(answer, case, MODEL_ARGS))
+
+
 def model_payload(model) -> Payload:
     """A Keras model as plain data: its JSON config and its weights (worker side)."""
     if not (hasattr(model, "to_json") and hasattr(model, "get_weights")):
@@ -88,12 +105,15 @@ def model_payload(model) -> Payload:
     return {"config": np.array(model.to_json()), **{f"weight{i}": np.asarray(w) for i, w in enumerate(weights)}}
 
 
-def rebuild_model(payload: Payload, input_hint: str):
-    """The model and its weights, rebuilt from `model_payload` data (grader side).
+def rebuild_model(payload: Payload, case: Case):
+    """The model and its weights, rebuilt from `model_payload` data (grader side), after
+    checking that it reads sequences of the case's shape.
 
     Only Keras's own classes are accepted, and Keras's safe mode refuses lambdas, so
     rebuilding runs no code of the submission's."""
     import keras
+
+    T, n_x = case["num_steps"], case["num_inputs"]
 
     config = str(payload["config"])
     _only_keras_modules(json.loads(config))
@@ -103,7 +123,10 @@ def rebuild_model(payload: Payload, input_hint: str):
         raise AssertionError(f"the model could not be rebuilt from its config ({type(error).__name__}: {error})") from None
     weights = [payload[f"weight{i}"] for i in range(len(payload) - 1)]
     if not weights or not model.built:
-        raise AssertionError(f"the model has no weights yet: start it with {input_hint}.")
+        raise AssertionError(f"the model has no weights yet: start it with keras.Input(shape=({T}, {n_x})).")
+    input_shape = tuple(model.inputs[0].shape)
+    if input_shape not in {(None, T, n_x), (None, None, n_x)}:
+        raise AssertionError(f"the model's input shape is {input_shape}, expected (None, {T}, {n_x}): use keras.Input(shape=({T}, {n_x})).")
     return model, weights
 
 
