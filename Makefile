@@ -44,6 +44,7 @@ format: $(STAMP)
 	$(PY) -m tools.notebooks format
 
 grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS='a.ipynb b.ipynb folder/'"; exit 2; }
 	$(PY) -m helpers.grade $(SUBMISSIONS) --json grades --csv grades/grades.csv
 
 bench: $(STAMP)
