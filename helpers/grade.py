@@ -98,8 +98,7 @@ def _run_worker(path: Path, todo: list[tuple[str, int]], skip: set[int], out: Pa
     running when it hung or died."""
     spec = out / "spec.json"
     spec.write_text(json.dumps({"notebook": str(path.resolve()), "questions": todo, "skip_cells": sorted(skip), "out": str(out)}))
-    for name in ("progress.json",):
-        (out / name).unlink(missing_ok=True)
+    (out / "progress.json").unlink(missing_ok=True)  # left by a worker that was killed
     package_root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, **QUIET_ENV, "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])}
     with open(out / "worker.log", "ab") as log:
