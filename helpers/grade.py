@@ -5,9 +5,17 @@
 For each notebook it finds the exercise (from the notebook's metadata, or else its file
 name), runs the submission's code in a separate process (helpers.grading.worker) with a
 time limit per question, and checks what each answer returned against values computed
-here, in a process the submission never touched. It prints a table per notebook ending in
-`Score: X/Y`; `--json DIR` writes DIR/<stem>.json in Gradescope's format; `--csv FILE`
-writes one row per submission.
+here, in a process the submission never touched. A question is graded where the learner
+last called `check()` for it, on the function that call received (helpers.grading.cells),
+so the grader and `check()` agree. It prints a table per notebook ending in `Score: X/Y`;
+`--json DIR` writes one Gradescope results file per notebook (named by the notebook's path
+below the folder that holds all the inputs); `--csv FILE` writes one row per submission.
+
+Trust: the worker's only channel to this process is a pipe it inherits (no file), and what
+it sends are the arrays the answers returned, never a verdict. The submission runs inside
+the worker and could write to that pipe; it gains nothing, because a result counts only
+for the question that is running, only once, and only if the arrays match this process's
+own expected values. A failure while grading one notebook costs that notebook only.
 
 Exit status: 0 when every notebook was graded; 2 when an input could not be used (not a
 notebook, unreadable JSON, no known exercise): one line each on stderr, the others graded.
@@ -22,6 +30,8 @@ import argparse
 import csv
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,12 +39,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from helpers.grading import EXERCISES
-from helpers.grading.worker import locate
+from helpers.grading import EXERCISES, channel
+from helpers.grading.cells import Target, code_sources, defines, locate
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "MPLBACKEND": "Agg"}
+PASSED = "passed"  # the one message that scores; only this process ever writes it
 
 
 class UnusableInput(Exception):
@@ -91,58 +100,85 @@ def identify(nb: dict, path: Path) -> str:
     raise UnusableInput(f"{path}: no known exercise (metadata rnn_book.exercise or a file name containing one of {', '.join(EXERCISES)})")
 
 
-def _run_worker(path: Path, todo: list[tuple[str, int]], skip: set[int], out: Path, timeout: float):
-    """Run the worker until it finishes or one question fails it.
+@dataclass
+class Run:
+    """What one worker run delivered: results by question, or where it failed."""
 
-    Returns None when it finished, or (qid, cell, phase, why) for the question that was
-    running when it hung or died."""
-    spec = out / "spec.json"
-    spec.write_text(json.dumps({"notebook": str(path.resolve()), "questions": todo, "skip_cells": sorted(skip), "out": str(out)}))
-    (out / "progress.json").unlink(missing_ok=True)  # left by a worker that was killed
+    results: dict[str, tuple[dict, dict]] = field(default_factory=dict)
+    failure: tuple[str, int | None, str, str] | None = None  # (qid, cell, phase, why)
+    refused: dict[str, str] = field(default_factory=dict)  # qid -> why its result was refused
+
+
+def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int], scratch: Path,
+                log: Path, timeout: float) -> Run:
+    """Run the worker over `todo` (in cell order) until it finishes or fails.
+
+    Messages arrive on a pipe whose read end only this process holds. A result is accepted
+    only for the question that is running, and only once; a malformed frame, a hang or the
+    process ending count as a failure of the question (or cell) that was running."""
+    read_fd, write_fd = os.pipe()
+    job = {"cells": cells, "questions": [[q, t.cell, t.name] for q, t in todo], "skip": sorted(skip)}
     package_root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, **QUIET_ENV, "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])}
-    with open(out / "worker.log", "ab") as log:
+    env = {**os.environ, **QUIET_ENV, "TMPDIR": str(scratch),
+           "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])}
+    run, reader = Run(), channel.Reader()
+    current, cell, phase = None, None, "cells"
+    todo_ids = {q for q, _ in todo}
+    with open(log, "ab") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "helpers.grading.worker", str(spec)],
-            cwd=out, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            [sys.executable, "-m", "helpers.grading.worker", str(write_fd)],
+            cwd=scratch, env=env, stdin=subprocess.PIPE, stdout=log_file, stderr=log_file,
+            pass_fds=(write_fd,), start_new_session=True,
         )
-        current, started = None, time.monotonic()
-        # The submission can write files too, so the result files alone never end the wait:
-        # the whole run also has a deadline of one time limit per question.
-        deadline = started + timeout * len(todo) + 30
-        try:
-            while True:
-                running = next((q for q, _ in todo if not (out / f"{q}.json").exists()), None)
-                if running is None:
-                    try:
-                        process.wait(timeout=max(deadline - time.monotonic(), 0))
-                    except subprocess.TimeoutExpired:
-                        pass
-                    return None
-                if running != current and (out / f"{running}.start").exists():
-                    current, started = running, time.monotonic()
-                if process.poll() is not None:
-                    # One more look: it may have written the result just before exiting.
-                    if (out / f"{running}.json").exists():
-                        continue
-                    return (running, *_progress(out, running), "the process exited while this question ran (sys.exit, os._exit or a crash).")
-                if current == running and time.monotonic() - started > timeout:
-                    return (running, *_progress(out, running), f"timed out after {timeout:g} s.")
-                time.sleep(0.05)
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, 9)
-                process.wait()
-
-
-def _progress(out: Path, qid: str) -> tuple[int | None, str]:
+    os.close(write_fd)
     try:
-        progress = json.loads((out / "progress.json").read_text())
-    except (OSError, json.JSONDecodeError):
-        return None, "cells"
-    if progress.get("question") != qid:
-        return None, "cells"
-    return progress.get("cell"), progress.get("phase", "cells")
+        try:
+            process.stdin.write(json.dumps(job).encode())
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at once; the loop below reports it
+        started = time.monotonic()
+        deadline = started + timeout * len(todo) + 30  # the whole run, whatever the messages say
+        while True:
+            now = time.monotonic()
+            if now > deadline or (current is not None and now - started > timeout):
+                run.failure = (current or todo[0][0], cell, phase, f"timed out after {timeout:g} s.")
+                return run
+            ready, _, _ = select.select([read_fd], [], [], 0.05)
+            if not ready:
+                continue
+            data = os.read(read_fd, 1 << 20)
+            if not data:  # every writer has closed the pipe: the worker ended
+                process.wait()
+                if not todo_ids <= set(run.results) | set(run.refused):
+                    why = "the process exited while this question ran (sys.exit, os._exit or a crash)."
+                    run.failure = (current or todo[0][0], cell, phase, why)
+                return run
+            try:
+                messages = reader.feed(data)
+            except channel.ChannelError:
+                why = "the notebook sent the grader malformed data, so its result could not be trusted."
+                run.failure = (current or todo[0][0], cell, phase, why)
+                return run
+            for meta, arrays in messages:
+                event, qid = meta.get("event"), meta.get("qid")
+                if event == "start" and qid in todo_ids and qid != current:
+                    current, cell, phase, started = qid, None, "cells", time.monotonic()
+                elif event == "cell" and qid == current and isinstance(meta.get("cell"), int):
+                    cell = meta["cell"]
+                elif event == "answer" and qid == current:
+                    phase = "answer"
+                elif event == "result" and qid == current:
+                    if qid in run.results or qid in run.refused:
+                        run.results.pop(qid, None)
+                        run.refused[qid] = "the grader received more than one result for this question."
+                    else:
+                        run.results[qid] = (meta, arrays)
+    finally:
+        os.close(read_fd)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def grade_notebook(path: Path, timeout: float = 60.0) -> Report:
@@ -150,47 +186,77 @@ def grade_notebook(path: Path, timeout: float = 60.0) -> Report:
     path = Path(path)
     nb = read_notebook(path)
     exercise = identify(nb, path)
+    try:
+        return _grade(path, nb, exercise, timeout)
+    except Exception as error:  # noqa: BLE001 - a grader failure costs this notebook only, never the batch
+        why = f"the grader failed on this notebook ({type(error).__name__}: {error}); please report it."
+        return Report(path, exercise, [Row(q.id, q.points, 0, why) for q in EXERCISES[exercise]])
+
+
+def _grade(path: Path, nb: dict, exercise: str, timeout: float) -> Report:
     questions = EXERCISES[exercise]
-    cells = locate(nb, questions)
-    messages = {q.id: f"missing: no cell defines `{q.answer}`." for q in questions if q.id not in cells}
-    todo = sorted(((q.id, cells[q.id]) for q in questions if q.id in cells), key=lambda item: item[1])
-    graded_cells = set(cells.values())
-    skip: set[int] = set()
+    cells = code_sources(nb)
+    targets = locate(nb, questions)
+    messages = {q.id: f"missing: no cell defines `{q.answer}`." for q in questions if q.id not in targets}
+    results: dict[str, tuple[dict, dict]] = {}
+    skipped: dict[int, str] = {}  # a learner's cell that hung or ended the process -> why
+    todo = sorted(((q.id, targets[q.id]) for q in questions if q.id in targets), key=lambda item: item[1].cell)
     with tempfile.TemporaryDirectory(prefix="rnn-book-grade-") as tmp:
-        out = Path(tmp)
+        scratch = Path(tmp) / "scratch"  # the worker's working folder; it holds no result
+        scratch.mkdir()
         while todo:
-            failure = _run_worker(path, todo, skip, out, timeout)
-            if failure is None:
+            run = _run_worker(cells, todo, set(skipped), scratch, Path(tmp) / "worker.log", timeout)
+            results.update(run.results)
+            messages.update(run.refused)
+            if run.failure is None:
                 break
-            qid, cell, phase, why = failure
-            if cell is not None and phase == "cells" and cell not in graded_cells and cell not in skip:
-                skip.add(cell)  # an ungraded cell of the learner's hung or died: skip it, retry
+            qid, cell, phase, why = run.failure
+            if phase == "cells" and cell is not None and cell not in skipped:
+                skipped[cell] = why  # skip the cell that hung or died, and run again
             else:
                 messages[qid] = why
-                skip.add(cells[qid])
-            todo = [(q, c) for q, c in todo if not (out / f"{q}.json").exists() and q not in messages]
-        report = Report(path, exercise)
-        for q in questions:
-            if q.id not in messages:
-                messages[q.id] = _verify(q, out)
-            passed = messages[q.id] == "passed"
-            report.rows.append(Row(q.id, q.points, q.points if passed else 0, messages[q.id]))
+            todo = [(q, t) for q, t in todo if q not in results and q not in messages]
+    report = Report(path, exercise)
+    for q in questions:
+        if q.id not in messages:
+            messages[q.id] = _verify(q, results.get(q.id))
+        if messages[q.id] != PASSED:
+            messages[q.id] = _explain_skipped(messages[q.id], q, targets.get(q.id), cells, skipped)
+        score = q.points if messages[q.id] == PASSED else 0
+        report.rows.append(Row(q.id, q.points, score, messages[q.id]))
     return report
 
 
-def _verify(question, out: Path) -> str:
-    """Compare the worker's arrays with this process's own expected values."""
-    status = json.loads((out / f"{question.id}.json").read_text())
-    if status["status"] != "ok":
-        return status["message"]
+def _explain_skipped(message: str, question, target: Target | None, cells: list[str], skipped: dict[int, str]) -> str:
+    """Say so when a cell that defines the answer had to be skipped."""
+    if target is None:
+        return message
+    hits = [i for i in skipped if i <= target.cell and defines(cells[i], target.name)]
+    if not hits:
+        return message
+    return f"{message} Code cell {hits[-1] + 1}, which defines `{target.name}`, was skipped: {skipped[hits[-1]]}"
+
+
+def _verify(question, result: tuple[dict, dict] | None) -> str:
+    """This process's verdict on what the worker sent: PASSED, or why not."""
+    if result is None:
+        return "no result was received for this question."
+    meta, arrays = result
+    status, message = meta.get("status"), str(meta.get("message", ""))[:2000]
+    if status == "not attempted":
+        return f"not attempted. {message}".strip()
+    if status == "missing":
+        return f"missing: {message}"
+    if status == "error":
+        return f"error: {message}"
+    if status != "ok":
+        return "no usable result was received for this question."
     payloads: dict[int, dict] = {}
-    try:
-        with np.load(out / f"{question.id}.npz", allow_pickle=False) as arrays:
-            for key in arrays.files:
-                index, name = key.split(".", 1)
-                payloads.setdefault(int(index), {})[name] = arrays[key]
-    except (OSError, ValueError):
-        return "the grader found no usable result for this question."
+    for key, value in arrays.items():
+        index, _, name = key.partition(".")
+        if not index.isdigit() or not name:
+            return "no usable result was received for this question."
+        payloads.setdefault(int(index), {})[name] = value
     cases = question.cases(True)
     if sorted(payloads) != list(range(len(cases))):
         return "the answer returned nothing for some test cases."
@@ -201,7 +267,7 @@ def _verify(question, out: Path) -> str:
             return str(error)
         except Exception as error:  # noqa: BLE001 - a malformed return value, reported as such
             return f"the returned value could not be checked ({type(error).__name__}: {error})"
-    return "passed"
+    return PASSED
 
 
 def print_report(report: Report) -> None:
@@ -214,13 +280,24 @@ def print_report(report: Report) -> None:
     print(f"Score: {report.score}/{report.points}")
 
 
-def write_json(report: Report, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def report_names(paths: list[Path]) -> dict[Path, Path]:
+    """Each notebook's JSON report, as a path relative to the --json folder: its path below
+    the deepest folder that holds every input, with .json for .ipynb. So `alice/01.ipynb`
+    and `bob/01.ipynb` get `alice/01.json` and `bob/01.json`, never the same file."""
+    resolved = {p: p.resolve() for p in paths}
+    if not resolved:
+        return {}
+    base = Path(os.path.commonpath([r.parent for r in resolved.values()]))
+    return {p: r.relative_to(base).with_suffix(".json") for p, r in resolved.items()}
+
+
+def write_json(report: Report, file: Path) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
     results = {
         "score": report.score,
         "tests": [{"name": r.qid, "score": r.score, "max_score": r.points, "output": r.message} for r in report.rows],
     }
-    (folder / f"{report.path.stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+    file.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def write_csv(reports: list[Report], path: Path) -> None:
@@ -235,17 +312,27 @@ def write_csv(reports: list[Report], path: Path) -> None:
 
 
 def _expand(paths: list[str]) -> list[Path]:
+    """The notebooks named, with every notebook below a named folder (checkpoints left out),
+    each once."""
     files = []
     for name in paths:
         p = Path(name)
-        files.extend(sorted(p.glob("*.ipynb")) if p.is_dir() else [p])
-    return files
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in f.parts))
+        else:
+            files.append(p)
+    unique = {}
+    for f in files:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.grade", description="Grade exercise notebooks.")
     parser.add_argument("submissions", nargs="+", help="notebooks, or folders of notebooks")
-    parser.add_argument("--json", type=Path, metavar="DIR", help="write DIR/<notebook stem>.json (Gradescope format)")
+    parser.add_argument("--json", type=Path, metavar="DIR",
+                        help="write one Gradescope results file per notebook into DIR, named by its path "
+                             "below the folder that holds all the inputs")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write one row per submission to FILE")
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="time limit per question (default 60)")
     args = parser.parse_args(argv)
@@ -254,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update({k: v for k, v in QUIET_ENV.items() if k != "MPLBACKEND"})
 
     reports, unusable = [], 0
-    for path in _expand(args.submissions):
+    paths = _expand(args.submissions)
+    names = report_names(paths)
+    for path in paths:
         try:
             report = grade_notebook(path, args.timeout)
         except UnusableInput as error:
@@ -263,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print_report(report)
         if args.json:
-            write_json(report, args.json)
+            write_json(report, args.json / names[path])
         reports.append(report)
     if args.csv and reports:
         write_csv(reports, args.csv)

@@ -1,71 +1,31 @@
-"""The grader's worker: runs a submission's code and records what its answers return.
+"""The grader's worker: runs a submission's code and reports what its answers return.
 
-    python -m helpers.grading.worker SPEC.json
+    python -m helpers.grading.worker FD     (the job arrives as JSON on standard input)
 
-The grader (`helpers.grade`) starts one worker per notebook, in its own process group, and
-kills it when a question runs out of time or the process dies. The worker executes the
-notebook's code cells in order, one question's cells at a time, and for each question calls
-the learner's function on the test cases. It writes only plain arrays (`<qid>.npz`) and a
-status (`<qid>.json`); it never decides a score. The grader compares those arrays with
-values it computes itself, so nothing the submission redefines here can raise its score.
+The grader (`helpers.grade`) starts one worker per notebook, in its own process group and
+in an empty scratch folder, and kills it when a question runs out of time. The worker
+executes the notebook's code cells in order. At each question's target cell (the learner's
+last `check()` of it, see `helpers.grading.cells`) it calls the function that `check()`
+was given on the grader's test cases, and sends the returned arrays to the grader over the
+inherited pipe `FD` (`helpers.grading.channel`). It never decides a score and writes no
+file: the grader compares the arrays with values it computes itself.
+
+The job: {"cells": [source, ...], "questions": [[qid, cell, name], ...], "skip": [cell, ...]}.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import sys
-from pathlib import Path
 
 import numpy as np
 
+from helpers.grading import cells as nbcells
+from helpers.grading.channel import encode
 
-def locate(nb: dict, questions) -> dict[str, int]:
-    """Which code cell answers each question: the cell whose metadata names it, or else the
-    last cell that defines the question's function. Cells count from 0 among code cells."""
-    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    found = {}
-    for q in questions:
-        tagged = [i for i, c in enumerate(code) if c.get("metadata", {}).get("rnn_book", {}).get("question") == q.id]
-        defining = [i for i, c in enumerate(code) if _defines(_source(c), q.answer)]
-        if tagged:
-            found[q.id] = tagged[0]
-        elif defining:
-            found[q.id] = defining[-1]
-    return found
-
-
-def code_sources(nb: dict) -> list[str]:
-    return [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-
-
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _defines(source: str, name: str) -> bool:
-    try:
-        tree = ast.parse(_python(source))
-    except SyntaxError:
-        return any(line.startswith(f"def {name}(") for line in source.splitlines())
-    return any(isinstance(node, ast.FunctionDef) and node.name == name for node in tree.body)
-
-
-def _python(source: str) -> str:
-    """IPython syntax (%magics, !shell) as plain Python, as a kernel would see it."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:
-        return source
-    return TransformerManager().transform_cell(source)
-
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)  # the grader never reads half a file
+# Longest message text sent to the grader; an answer's error can be arbitrarily long.
+MAX_MESSAGE = 2000
 
 
 def _describe(error: BaseException) -> str:
@@ -76,56 +36,85 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def main(spec_path: str) -> None:
-    spec = json.loads(Path(spec_path).read_text())
-    out = Path(spec["out"])
-    nb = json.loads(Path(spec["notebook"]).read_text())
-    sources = code_sources(nb)
-    skip = set(spec["skip_cells"])
+class Worker:
+    def __init__(self, fd: int, job: dict) -> None:
+        self._out = os.fdopen(fd, "wb", buffering=0)
+        self.sources: list[str] = job["cells"]
+        self.skip = set(job["skip"])
+        self.questions = [(qid, int(cell), str(name)) for qid, cell, name in job["questions"]]
+        self.namespace: dict = {"__name__": "__main__"}
+        self.cell_errors: dict[int, str] = {}  # code cell -> what it raised
+        self.checked: dict[str, tuple[int, object]] = {}  # qid -> (cell, what check() received)
+        self.running_cell = -1
 
-    import helpers.grading as grading
+    def send(self, meta: dict, arrays: dict | None = None) -> None:
+        self._out.write(encode(meta, arrays))
 
-    grading.check = lambda *args, **kwargs: None  # the notebook's own checks would only repeat work
-    namespace = {"__name__": "__main__"}
-    position = 0
-    for qid, target in spec["questions"]:
-        question = grading.get(qid)
-        _write_json(out / f"{qid}.start", {})
-        status = {"status": "ok", "message": ""}
-        for index in range(position, target + 1):
-            if index in skip:
-                continue
-            _write_json(out / "progress.json", {"question": qid, "cell": index, "phase": "cells"})
-            try:
-                exec(compile(_python(sources[index]), f"<code cell {index + 1}>", "exec"), namespace)
-            except BaseException as error:  # noqa: BLE001 - any failure is the submission's, and is reported
-                if index == target:
-                    status = {"status": "error", "message": f"its cell raised {_describe(error)}"}
-        position = target + 1
+    def record_check(self, qid, answer=None, *args, **kwargs) -> None:
+        """Stands in for helpers.grading.check: remembers what each check() call received."""
+        self.checked[str(qid)] = (self.running_cell, answer)
 
+    def run(self) -> None:
+        import helpers.grading as grading
+
+        grading.check = self.record_check  # the notebook's `from helpers.grading import check`
+        position = 0
+        for qid, target, name in self.questions:
+            question = grading.get(qid)
+            self.send({"event": "start", "qid": qid})
+            for index in range(position, target + 1):
+                if index not in self.skip:
+                    self.send({"event": "cell", "qid": qid, "cell": index})
+                    self.execute(index)
+            position = target + 1
+            self.send({"event": "answer", "qid": qid})
+            status, message, arrays = self.grade(question, target, name)
+            self.send({"event": "result", "qid": qid, "status": status, "message": message[:MAX_MESSAGE]}, arrays)
+        self.send({"event": "done"})
+
+    def execute(self, index: int) -> None:
+        self.running_cell = index
+        try:
+            code = compile(nbcells.as_python(self.sources[index]), f"<code cell {index + 1}>", "exec")
+            exec(code, self.namespace)
+        except BaseException as error:  # noqa: BLE001 - any failure is the submission's, and is reported
+            self.cell_errors[index] = _describe(error)
+
+    def grade(self, question, target: int, name: str) -> tuple[str, str, dict]:
+        """Call the answer on every case: ("ok", "", arrays) or (status, message, {})."""
+        cell, answer = self.checked.get(question.id, (None, None))
+        if cell != target:
+            answer = self.namespace.get(name)
+        if answer is None:
+            return "missing", self._with_cell_errors(f"no cell defines `{name}`.", name, target), {}
         payloads = []
-        answer = namespace.get(question.answer)
-        if status["status"] == "ok" and answer is None:
-            status = {"status": "error", "message": f"no function named `{question.answer}` is defined."}
-        if status["status"] == "ok":
-            _write_json(out / "progress.json", {"question": qid, "cell": target, "phase": "answer"})
-            for case in question.cases(True):
-                try:
-                    payloads.append(question.run(answer, case))
-                except NotImplementedError:
-                    status = {"status": "not attempted", "message": "not attempted."}
-                    break
-                except AssertionError as error:
-                    status = {"status": "error", "message": str(error)}
-                    break
-                except BaseException as error:  # noqa: BLE001
-                    status = {"status": "error", "message": f"the answer raised {_describe(error)}"}
-                    break
-        if status["status"] == "ok":
-            arrays = {f"{i}.{name}": np.asarray(value) for i, p in enumerate(payloads) for name, value in p.items()}
-            np.savez(out / f"{qid}.npz", **arrays)
-        _write_json(out / f"{qid}.json", status)
+        for case in question.cases(True):
+            try:
+                payloads.append(question.run(answer, case))
+            except NotImplementedError:
+                return "not attempted", self._with_cell_errors("", name, target), {}
+            except AssertionError as error:
+                return "error", str(error), {}
+            except BaseException as error:  # noqa: BLE001
+                return "error", f"the answer raised {_describe(error)}", {}
+        arrays = {f"{i}.{key}": np.asarray(value) for i, p in enumerate(payloads) for key, value in p.items()}
+        return "ok", "", arrays
+
+    def _with_cell_errors(self, message: str, name: str, target: int) -> str:
+        """Add why a cell that defines `name` did not take effect, when one failed."""
+        failed = [i for i, why in self.cell_errors.items() if i <= target and nbcells.defines(self.sources[i], name)]
+        if failed:
+            i = failed[-1]
+            message = f"{message} Code cell {i + 1}, which defines `{name}`, raised {self.cell_errors[i]}".strip()
+        return message
+
+
+def main(argv: list[str]) -> None:
+    fd = int(argv[0])
+    job = json.loads(sys.stdin.read())
+    sys.stdin.close()
+    Worker(fd, job).run()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])
