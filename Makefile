@@ -10,13 +10,14 @@ NOTEBOOKS := chapters solutions exercises
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help venv book test test-fast exercises format grade bench lock clean
+.PHONY: help venv book test exercises format chapter grade bench lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html"
 	@echo "make test       everything CI runs: unit, grading and notebook tests, then the book build"
 	@echo "make exercises  regenerate exercises/ from solutions/ (after 'make format')"
 	@echo "make format     normalize notebooks: stripped outputs, badge and setup cell"
+	@echo "make chapter NAME=04_lstm TITLE='Long short-term memory' [PART='Gated cells']   start a chapter and its exercise"
 	@echo "make grade SUBMISSIONS='a.ipynb b.ipynb'   grade notebooks into grades/"
 	@echo "make bench      measure notebooks, the book build and make test into reports/benchmarks.md"
 	@echo "make lock       re-resolve requirements.in into the pinned requirements.txt"
@@ -42,6 +43,10 @@ exercises: $(STAMP)
 
 format: $(STAMP)
 	$(PY) -m tools.notebooks format
+
+chapter: $(STAMP)
+	@test -n "$(NAME)" || { echo "usage: make chapter NAME=04_lstm TITLE='Long short-term memory' [PART='Gated cells']"; exit 2; }
+	$(PY) -m tools.scaffold "$(NAME)" --title "$(TITLE)" $(if $(PART),--part "$(PART)")
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS='a.ipynb b.ipynb folder/'"; exit 2; }

@@ -197,7 +197,7 @@ def _grade(path: Path, nb: dict, exercise: str, timeout: float) -> Report:
     questions = EXERCISES[exercise]
     cells = code_sources(nb)
     targets = locate(nb, questions)
-    messages = {q.id: f"missing: no cell defines `{q.answer}`." for q in questions if q.id not in targets}
+    messages = {q.id: f"missing: no cell defines `{q.function_name}`." for q in questions if q.id not in targets}
     results: dict[str, tuple[dict, dict]] = {}
     skipped: dict[int, str] = {}  # a learner's cell that hung or ended the process -> why
     todo = sorted(((q.id, targets[q.id]) for q in questions if q.id in targets), key=lambda item: item[1].cell)

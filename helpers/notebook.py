@@ -30,23 +30,14 @@ def setup(seed: int = SEED) -> None:
     os.environ.update(_QUIET_ENV)
 
     import keras
-    import matplotlib as mpl
     import tensorflow as tf
+
+    from helpers.plots import style
 
     tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
     tf.config.experimental.enable_op_determinism()
-    mpl.rcParams.update(
-        {
-            "figure.figsize": (6.4, 3.2),
-            "figure.dpi": 100,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "legend.frameon": False,
-        }
-    )
+    style.apply()
 
 
 def glue(name: str, value):

@@ -26,14 +26,18 @@ def graded_cell_index(nb: dict, qid: str) -> int:
 
 
 def solution_functions(stem: str) -> dict:
-    """Run the solution notebook's imports and graded cells; return its namespace."""
+    """Run the solution notebook's code cells but the setup cell and the check cells (a
+    check cell holds only check() calls, a rule tests/test_conventions.py enforces);
+    return its namespace."""
+    from helpers.grading.cells import check_calls
+
     nb = notebook("solutions", stem)
     namespace: dict = {}
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
         text = source(cell)
-        if text.startswith("# Setup:") or "check(" in text and "def " not in text:
+        if text.startswith("# Setup:") or check_calls(text):
             continue  # the setup cell installs and seeds; check cells are what we test
         exec(compile(text, "<solution cell>", "exec"), namespace)
     return namespace

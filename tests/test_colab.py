@@ -51,7 +51,7 @@ def test_chapter_runs_from_an_empty_folder_installing_only_helpers(tmp_path):
     notebook = work / CHAPTER.name
     shutil.copy(CHAPTER, notebook)
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    env.update({"PATH": f"{venv / 'bin'}:{env.get('PATH', '')}", HELPERS_SOURCE_ENV: str(source)})
+    env.update({"PATH": f"{venv / 'bin'}:{env.get('PATH', '')}", HELPERS_SOURCE_ENV: source.as_uri()})
     result = subprocess.run([python, "-c", RUN, notebook], cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
 

@@ -93,3 +93,25 @@ def test_loss_by_length_draws_models_and_the_baseline():
 def test_loss_by_length_rejects_mismatched_lengths():
     with pytest.raises(ValueError):
         plots.loss_by_length([5, 10], {"RNN": [0.1, 0.2, 0.3]})
+
+
+@pytest.mark.parametrize("num_steps", [2, 5, 10, 11, 40])
+def test_adding_problem_baselines_match_a_simulation(num_steps):
+    """The marker-blind predictor (mean of each half, summed) and the mean predictor,
+    simulated on many sequences, give the stated MSEs and sensitivities."""
+    X, Y = data.adding_problem(num_samples=200_000, num_steps=num_steps, seed=5)
+    values = X[..., 0].astype(np.float64)  # (n, num_steps)
+    h1 = num_steps // 2
+    blind = values[:, :h1].mean(axis=1) + values[:, h1:].mean(axis=1)  # (n,)
+    bounds = data.adding_problem_baselines(num_steps)
+    assert np.mean((Y - 1.0) ** 2) == pytest.approx(bounds["mean"], rel=0.02)
+    assert np.mean((Y - blind) ** 2) == pytest.approx(bounds["marker_blind"], rel=0.02, abs=1e-4)
+    assert bounds["sensitivities"] == (1 / h1, 1 / (num_steps - h1))
+    expected_ratio = {5: 7 / 12}.get(num_steps)
+    if expected_ratio:  # the ratio quoted in chapter 3: 0.58 of the mean baseline at T = 5
+        assert bounds["marker_blind"] / bounds["mean"] == pytest.approx(expected_ratio)
+
+
+def test_adding_problem_baselines_reject_short_sequences():
+    with pytest.raises(ValueError):
+        data.adding_problem_baselines(1)

@@ -72,10 +72,8 @@ def make_test() -> float:
         return timed(["make", "test"], clone)
 
 
-def seed_checks() -> str | None:
-    """The seed-robustness tables of the chapters that have them (tools/seed_checks.py)."""
-    if not (ROOT / "tools" / "seed_checks.py").exists():
-        return None
+def seed_checks() -> str:
+    """The seed-robustness tables of the chapters that have them (tools/seed_checks/)."""
     out = subprocess.run([sys.executable, "-m", "tools.seed_checks"], cwd=ROOT, capture_output=True, text=True)
     status = "all claims hold" if out.returncode == 0 else "A CLAIM FAILED"
     return f"{out.stdout.strip()}\n\nResult: {status} (exit status {out.returncode})."

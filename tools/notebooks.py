@@ -50,13 +50,30 @@ def badge(relpath: str) -> str:
     return f"{BADGE_PREFIX}(https://colab.research.google.com/assets/colab-badge.svg)]({colab})"
 
 
-def setup_source() -> str:
+def extras() -> dict[str, list[str]]:
+    """The extras of pyproject.toml: name -> the import names of its packages."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    optional = project.get("optional-dependencies", {})
+    return {name: [re.split(r"[<>=!~ \[;]", req)[0].replace("-", "_") for req in reqs] for name, reqs in optional.items()}
+
+
+def setup_source(needs: list[str] | tuple = ()) -> str:
+    """The setup cell: install helpers (with the extras `needs`) in Colab if missing, then setup()."""
     url, branch = repository()
+    known = extras()
+    unknown = [name for name in needs if name not in known]
+    if unknown:
+        raise ValueError(f"unknown extras {unknown}: add them to [project.optional-dependencies] in pyproject.toml")
+    modules = ["helpers", *(m for name in needs for m in known[name])]
+    package = f"rnn-book-helpers[{','.join(needs)}]" if needs else "rnn-book-helpers"
     return f"""{SETUP_FIRST_LINE} (TensorFlow is already there).
 import importlib.util, os, subprocess, sys
-if importlib.util.find_spec("helpers") is None:
+if any(importlib.util.find_spec(m) is None for m in {modules!r}):
     source = os.environ.get("{HELPERS_SOURCE_ENV}", "git+{url}@{branch}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+    spec = f"{package} @ {{source}}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", spec], check=True)
 from helpers.notebook import setup
 setup()"""
 
@@ -78,13 +95,15 @@ def normalize(nb, relpath: str):
     cells[0].source = "\n".join([title, "", badge(relpath), *([""] + rest if rest else [])])
 
     code = [c for c in cells if c.cell_type == "code"]
-    setup_cell = nbformat.v4.new_code_cell(setup_source())
+    source = setup_source(nb.metadata.get("rnn_book", {}).get("extras", []))
+    setup_cell = nbformat.v4.new_code_cell(source)
     if code and code[0].source.startswith(SETUP_FIRST_LINE):
         setup_cell = code[0]
-        setup_cell.source = setup_source()
+        setup_cell.source = source
     else:
         cells.insert(1, setup_cell)
-    setup_cell.metadata["tags"] = [SETUP_TAG]
+    tags = setup_cell.metadata.get("tags", [])
+    setup_cell.metadata["tags"] = [SETUP_TAG, *(t for t in tags if t != SETUP_TAG)]  # keep an author's tags
 
     out = nbformat.v4.new_notebook()
     out.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}

@@ -4,19 +4,35 @@ A question is a function the learner writes. Its tests live here, never in the n
 `check(qid, answer)` runs the visible cases in the learner's kernel, and the autograder
 (`python -m helpers.grade`) runs the same tests plus hidden cases, comparing the answer's
 outputs in a process the submission never touched.
+
+Exercises are found by convention: the module `exNN_topic.py` in this package holds the
+questions of the exercise notebook `NN_topic.ipynb` in its `QUESTIONS` list. Adding a
+module is all it takes to register an exercise (`make chapter` writes one).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
+
 from helpers.grading.question import Question
-from helpers.grading import ex01, ex02, ex03
+
+EXERCISE_MODULE = re.compile(r"ex(\d\d_[a-z0-9_]+)")
+
+
+def _discover() -> dict[str, list[Question]]:
+    """Exercise stem -> its questions, from every `exNN_topic` module of this package."""
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        match = EXERCISE_MODULE.fullmatch(info.name)
+        if match:
+            found[match.group(1)] = importlib.import_module(f"{__name__}.{info.name}").QUESTIONS
+    return found
+
 
 # Exercise stem (the notebook's file name and metadata `rnn_book.exercise`) -> its questions.
-EXERCISES: dict[str, list[Question]] = {
-    "01_rnn_basics": ex01.QUESTIONS,
-    "02_bptt": ex02.QUESTIONS,
-    "03_vanishing_exploding": ex03.QUESTIONS,
-}
+EXERCISES: dict[str, list[Question]] = _discover()
 QUESTIONS: dict[str, Question] = {q.id: q for questions in EXERCISES.values() for q in questions}
 
 

@@ -83,13 +83,13 @@ def locate(nb: dict, questions) -> dict[str, Target]:
     found = {}
     for q in questions:
         checks = [(i, name) for i, text in enumerate(texts) for qid, name in check_calls(text) if qid == q.id]
-        defining = [i for i, text in enumerate(texts) if defines(text, q.answer)]
+        defining = [i for i, text in enumerate(texts) if defines(text, q.function_name)]
         tagged = [i for i, c in enumerate(code) if _metadata_question(c) == q.id]
         if checks:
             cell, name = checks[-1]
-            found[q.id] = Target(cell, name or q.answer)
+            found[q.id] = Target(cell, name or q.function_name)
         elif defining or tagged:
-            found[q.id] = Target(max(defining + tagged), q.answer)
+            found[q.id] = Target(max(defining + tagged), q.function_name)
     return found
 
 

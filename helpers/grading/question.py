@@ -13,10 +13,12 @@ Case = dict  # name -> np.ndarray or int: the inputs of one test
 Payload = dict  # name -> np.ndarray: what the learner's answer returned, as plain arrays
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Question:
-    """One graded question: a function named `answer` that the learner writes.
+    """One graded question: a function named `function_name` that the learner writes.
 
+    - `id` is "<exercise number>.q<n>", e.g. "04.q2"; `points` must match the points the
+      exercise's prose gives the question (a test compares them).
     - `cases(hidden)` gives the test inputs; `hidden=True` adds the grader's extra cases.
     - `run(answer, case)` calls the learner's function and turns its result into plain
       arrays (this runs beside the submission's code).
@@ -27,7 +29,7 @@ class Question:
     id: str
     title: str
     points: int
-    answer: str
+    function_name: str
     cases: Callable[[bool], list[Case]]
     run: Callable[[Callable, Case], Payload]
     verify: Callable[[Case, Payload], None]

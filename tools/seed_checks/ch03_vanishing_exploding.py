@@ -1,45 +1,18 @@
-"""Re-run the chapters' claims with other seeds than the notebooks' own, and check that they still hold.
+"""Chapter 3 (vanishing and exploding gradients) and exercise 3: the claims, on seeds 0, 1 and 2.
 
-    .venv/bin/python -m tools.seed_checks      # prints markdown tables; exit status 1 if a claim fails
-
-A notebook runs with the single seed of `helpers.notebook.setup()`. A sentence such as "the
-SimpleRNN solves the adding problem at T = 5 and not at T = 40" must hold for other seeds
-too; this module measures that. `make bench` copies its output into reports/benchmarks.md.
-
-Chapter 3: the training code is not copied here. The notebook's code cells tagged
-`seed-checks` (its imports, the functions that build and train the models, and the settings
-of the experiments) are executed in a namespace, and the functions are called with each seed.
-So this module always checks the code that the book shows. The thresholds below are the
-notebook's asserts, repeated.
+The training code is not copied here: the chapter's cells tagged `seed-checks` are executed
+(`notebook_namespace`) and their functions called with each seed. The thresholds below are
+the notebook's asserts, repeated.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED_CHECKS_TAG = "seed-checks"
-CHAPTER3 = ROOT / "chapters" / "03_vanishing_exploding.ipynb"
+from tools.seed_checks import ROOT, notebook_namespace
 
-
-def notebook_namespace(path: Path, tag: str = SEED_CHECKS_TAG) -> dict:
-    """Execute the code cells of a notebook that carry `tag`, in order; return the names they define."""
-    import nbformat
-
-    from helpers.notebook import setup
-
-    setup()  # quiet TensorFlow and make it deterministic, before the cells import it
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if c.cell_type == "code" and tag in c.metadata.get("tags", [])]
-    if not cells:
-        raise RuntimeError(f"{path.name} has no code cell tagged {tag!r}")
-    namespace: dict = {"__name__": f"notebook_{path.stem}"}
-    for cell in cells:
-        exec(compile(cell.source, f"{path.name} (cell {cell.get('id', '?')})", "exec"), namespace)
-    return namespace
+TITLE = "Chapter 3: vanishing and exploding gradients"
+CHAPTER = ROOT / "chapters" / "03_vanishing_exploding.ipynb"
 
 
 def _adding_rows(nb: dict, seed: int) -> list[dict]:
@@ -138,19 +111,19 @@ def _jacobian_row(nb: dict, seed: int) -> dict:
     }
 
 
-def chapter3(seeds=(0, 1, 2)) -> list[dict]:
+def run(seeds=(0, 1, 2)) -> list[dict]:
     """Chapter 3's claims for each seed: the adding-problem sweep, the clipping demo and the Jacobian norms.
 
     Returns one dict per measurement, each with its seed, the measured figures, the claim and
     whether it holds.
     """
-    nb = notebook_namespace(CHAPTER3)
+    nb = notebook_namespace(CHAPTER)
     rows = []
     for seed in seeds:
         rows += _adding_rows(nb, seed)
         rows.append(_clipping_row(nb, seed))
         rows.append(_jacobian_row(nb, seed))
-    return rows
+    return rows + exercise3_thresholds()
 
 
 def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> list[dict]:
@@ -160,7 +133,7 @@ def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> l
     and the last one is below TRAINED_BELOW. Without clipping the setup must fail; a range of
     thresholds must pass, so that the question has many right answers.
     """
-    from helpers.grading import ex03
+    from helpers.grading import ex03_vanishing_exploding as ex03
     from helpers.notebook import setup
 
     setup()  # as in the notebook and the grader: oneDNN off, deterministic ops
@@ -168,7 +141,7 @@ def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> l
     for threshold in thresholds:
         finals = [ex03.train_exploding_rnn(threshold, seed)[-1] for seed in ex03.CLIP_SEEDS]
         trains = all(np.isfinite(f) and f < ex03.TRAINED_BELOW for f in finals)
-        row = {"check": "exercise 3 thresholds", "global_clipnorm": "none" if threshold is None else threshold,
+        row = {"check": "exercise 3, question 3: clipping thresholds", "global_clipnorm": "none" if threshold is None else threshold,
                **{f"final_loss_seed_{s}": f for s, f in zip(ex03.CLIP_SEEDS, finals)}, "trains": trains}
         rows.append(row)
     passing = [r for r in rows if r["trains"]]
@@ -176,41 +149,3 @@ def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> l
         r["claim"] = "no clipping fails; at least three thresholds pass"
         r["holds"] = not rows[0]["trains"] and len(passing) >= 3
     return rows
-
-
-def markdown_table(rows: list[dict]) -> str:
-    """A markdown table of rows that share their keys; floats with 4 significant digits."""
-    columns = list(rows[0])
-
-    def cell(value):
-        if isinstance(value, bool):
-            return "yes" if value else "**NO**"
-        if isinstance(value, float):
-            return f"{value:.4g}"
-        return "" if value is None else str(value)
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def main() -> int:
-    rows = chapter3()
-    print("### Chapter 3: vanishing and exploding gradients\n")
-    for check in ("adding problem", "clipping", "jacobians"):
-        print(f"**{check}**\n")
-        print(markdown_table([{k: v for k, v in r.items() if k != "check"} for r in rows if r["check"] == check]))
-        print()
-    thresholds = exercise3_thresholds()
-    print("### Exercise 3, question 3: clipping thresholds for the exploding setup\n")
-    print(markdown_table([{k: v for k, v in r.items() if k != "check"} for r in thresholds]))
-    print()
-    rows += thresholds
-    failed = [r for r in rows if not r["holds"]]
-    for r in failed:
-        print(f"FAILED: chapter 3, {r['check']}, seed {r['seed']}: {r['claim']}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

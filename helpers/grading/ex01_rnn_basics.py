@@ -20,7 +20,6 @@ from helpers.grading.question import (
     run_model,
 )
 
-EXERCISE = "01_rnn_basics"
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -214,8 +213,12 @@ def q4_verify(case, payload):
 
 
 QUESTIONS = [
-    Question("01.q1", "one step of the RNN cell", 2, "rnn_cell_forward", q1_cases, q1_run, q1_verify),
-    Question("01.q2", "the forward pass over a batch of sequences", 2, "rnn_forward", q2_cases, q2_run, q2_verify),
-    Question("01.q3", "the parameter count", 2, "rnn_param_count", q3_cases, q3_run, q3_verify),
-    Question("01.q4", "a many-to-one Keras model", 2, "build_many_to_one", q4_cases, run_model, q4_verify),
+    Question(id="01.q1", title="one step of the RNN cell", points=2, function_name="rnn_cell_forward",
+             cases=q1_cases, run=q1_run, verify=q1_verify),
+    Question(id="01.q2", title="the forward pass over a batch of sequences", points=2, function_name="rnn_forward",
+             cases=q2_cases, run=q2_run, verify=q2_verify),
+    Question(id="01.q3", title="the parameter count", points=2, function_name="rnn_param_count",
+             cases=q3_cases, run=q3_run, verify=q3_verify),
+    Question(id="01.q4", title="a many-to-one Keras model", points=2, function_name="build_many_to_one",
+             cases=q4_cases, run=run_model, verify=q4_verify),
 ]

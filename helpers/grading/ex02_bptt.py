@@ -11,7 +11,6 @@ import numpy as np
 
 from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
 
-EXERCISE = "02_bptt"
 
 
 def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed) -> dict:
@@ -295,8 +294,12 @@ def q4_verify(case, payload):
 
 
 QUESTIONS = [
-    Question("02.q1", "the backward pass of one step", 2, "rnn_step_backward", q1_cases, q1_run, q1_verify),
-    Question("02.q2", "backpropagation through time", 2, "bptt", q2_cases, q2_run, q2_verify),
-    Question("02.q3", "a finite-difference gradient checker", 2, "numerical_gradient", q3_cases, q3_run, q3_verify),
-    Question("02.q4", "clipping by global norm", 2, "clip_by_global_norm", q4_cases, q4_run, q4_verify),
+    Question(id="02.q1", title="the backward pass of one step", points=2, function_name="rnn_step_backward",
+             cases=q1_cases, run=q1_run, verify=q1_verify),
+    Question(id="02.q2", title="backpropagation through time", points=2, function_name="bptt",
+             cases=q2_cases, run=q2_run, verify=q2_verify),
+    Question(id="02.q3", title="a finite-difference gradient checker", points=2, function_name="numerical_gradient",
+             cases=q3_cases, run=q3_run, verify=q3_verify),
+    Question(id="02.q4", title="clipping by global norm", points=2, function_name="clip_by_global_norm",
+             cases=q4_cases, run=q4_run, verify=q4_verify),
 ]

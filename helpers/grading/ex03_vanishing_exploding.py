@@ -1,0 +1,221 @@
+"""Exercise 3, vanishing and exploding gradients: the questions and their tests.
+
+Expected Jacobians come from tf.GradientTape through keras.layers.SimpleRNNCell, expected
+spectral radii from tf.linalg.eigvals, and a clipping threshold is judged by training the
+exploding setup with it. The numpy lines below compute only the values of known mistakes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.grading.question import (
+    Question,
+    as_array,
+    call_answer,
+    expect_close,
+    expect_shape,
+    MODEL_ARGS,
+    model_cases,
+    rebuild_model,
+    run_model,
+)
+
+
+
+# --- q1: the norms of the Jacobian products --------------------------------------------
+
+JACOBIAN_ARGS = ["X", "W_xh", "W_hh", "b_h"]
+
+
+def q1_cases(hidden: bool) -> list[dict]:
+    specs = [(6, 2, 4, 1.5, 71), (8, 3, 5, 0.6, 72)]  # num_steps, num_inputs, num_hiddens, W_hh scale, seed
+    if hidden:
+        specs += [(1, 1, 3, 1.0, 73), (10, 2, 6, 2.5, 74)]
+    cases = []
+    for T, n_x, n_h, scale, seed in specs:
+        rng = np.random.default_rng(seed)
+        cases.append({
+            "X": rng.normal(scale=0.5, size=(T, n_x)),  # (num_steps, num_inputs): one sequence
+            "W_xh": rng.normal(scale=0.5, size=(n_h, n_x)),  # (num_hiddens, num_inputs)
+            "W_hh": scale * rng.normal(size=(n_h, n_h)) / np.sqrt(n_h),  # (num_hiddens, num_hiddens)
+            "b_h": rng.normal(scale=0.1, size=(n_h,)),  # (num_hiddens,)
+        })
+    return cases
+
+
+def q1_run(answer, case):
+    return {"norms": as_array(call_answer(answer, case, JACOBIAN_ARGS), "the norms")}
+
+
+def _keras_jacobians(X, W_xh, W_hh, b_h) -> list[np.ndarray]:
+    """d h_T / d h_{T-k} for k = 1..T, by tf.GradientTape through keras.layers.SimpleRNNCell in float64."""
+    import keras
+    import tensorflow as tf
+
+    cell = keras.layers.SimpleRNNCell(W_hh.shape[0], dtype="float64")
+    cell.build((None, X.shape[1]))
+    cell.set_weights([W_xh.T, W_hh.T, b_h])
+    states = [tf.zeros((1, W_hh.shape[0]), dtype="float64")]  # h_0
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(states[0])
+        for t in range(X.shape[0]):
+            h, _ = cell(tf.constant(X[None, t]), [states[-1]])  # (1, num_hiddens)
+            states.append(h)
+    T = X.shape[0]
+    return [np.asarray(tape.jacobian(states[T], states[T - k], experimental_use_pfor=False))[0, :, 0, :] for k in range(1, T + 1)]
+
+
+def q1_verify(case, payload):
+    X, W_xh, W_hh, b_h = (case[k] for k in JACOBIAN_ARGS)
+    T = X.shape[0]
+    got = payload["norms"]
+    expect_shape(got, (T,), "the norms", {(T + 1,): "Return k = 1 .. T only: d h_T / d h_{T-k} for k = 0 is the identity."})
+    jacobians = _keras_jacobians(X, W_xh, W_hh, b_h)
+    expected = np.array([np.linalg.norm(J, 2) for J in jacobians])  # (num_steps,)
+    suspects = {
+        "that is the Frobenius norm; use the spectral norm (the largest singular value), np.linalg.norm(J, 2).": np.array(
+            [np.linalg.norm(J) for J in jacobians]
+        ),
+        "the tanh derivative diag(1 - h_k**2) is missing from each factor: these are the norms of W_hh**k.": np.array(
+            [np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in range(1, T + 1)]
+        ),
+        "the order is reversed: entry k - 1 is for d h_T / d h_{T-k}, k steps back from the end.": expected[::-1],
+    }
+    expect_close(got, expected, "the norms", suspects, atol=1e-6)
+
+
+# --- q2: the spectral radius ---------------------------------------------------------
+
+def q2_cases(hidden: bool) -> list[dict]:
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]]) * 0.9  # eigenvalues +-0.9i: no real eigenvalue
+    shear = np.array([[0.5, 3.0], [0.0, 0.5]])  # radius 0.5, largest singular value above 3
+    cases = [{"W": rotation}, {"W": shear}]
+    if hidden:
+        rng = np.random.default_rng(81)
+        cases += [{"W": rng.normal(size=(6, 6))}, {"W": np.array([[-2.0]])}, {"W": np.diag([0.3, -1.7, 1.2])}]
+    return cases
+
+
+def q2_run(answer, case):
+    return {"radius": as_array(call_answer(answer, case, ["W"]), "the spectral radius")}
+
+
+def q2_verify(case, payload):
+    import tensorflow as tf
+
+    W = case["W"]
+    got = payload["radius"]
+    expect_shape(got, (), "the spectral radius", {})
+    eigenvalues = np.asarray(tf.linalg.eigvals(tf.constant(W)))  # (n,) complex
+    expected = float(np.max(np.abs(eigenvalues)))
+    suspects = {
+        "that is the largest singular value (the spectral norm); the radius is the largest |eigenvalue|.": np.linalg.norm(W, 2),
+        "take the absolute value (modulus) of the eigenvalues, which may be negative or complex.": float(np.max(eigenvalues.real)),
+    }
+    expect_close(got, np.float64(expected), "the spectral radius", suspects, atol=1e-8)
+
+
+# --- q3: a clipping threshold that makes an exploding setup train --------------------
+
+EXPLODING = {"num_samples": 256, "num_steps": 10, "num_hiddens": 16, "gain": 2.5, "learning_rate": 0.2, "epochs": 20}
+CLIP_SEEDS = (0, 1, 2)
+# "Trains" means: every epoch's loss is finite and the last is below this. Always predicting
+# the mean target scores 2/12 = 0.167; this bound is looser, so that any threshold that
+# stops the divergence and lets SGD make progress passes. Which thresholds pass is measured
+# by `python -m tools.seed_checks` (in `make bench`): reports/benchmarks.md.
+TRAINED_BELOW = 0.25
+
+
+def train_exploding_rnn(global_clipnorm=None, seed: int = 0) -> list[float]:
+    """Train the exercise's exploding setup and return the training loss of every epoch.
+
+    A SimpleRNN whose recurrent weights start orthogonal times 2.5 (spectral radius 2.5),
+    trained by plain SGD with a large learning rate on the adding problem
+    (helpers.data.adding_problem). `global_clipnorm` is passed to keras.optimizers.SGD.
+    """
+    import keras
+    import tensorflow as tf
+
+    from helpers import data
+
+    s = EXPLODING
+    tf.config.experimental.enable_op_determinism()  # the grader's process must get the learner's numbers
+    keras.utils.set_random_seed(seed)
+    X, Y = data.adding_problem(s["num_samples"], s["num_steps"], seed=seed)  # (n, T, 2), (n,)
+    model = keras.Sequential([
+        keras.Input(shape=(s["num_steps"], 2)),
+        keras.layers.SimpleRNN(s["num_hiddens"], recurrent_initializer=keras.initializers.Orthogonal(gain=s["gain"])),
+        keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=s["learning_rate"], global_clipnorm=global_clipnorm), loss="mse")
+    history = model.fit(X, Y, epochs=s["epochs"], batch_size=32, shuffle=False, verbose=0)
+    return [float(v) for v in history.history["loss"]]
+
+
+def q3_cases(hidden: bool) -> list[dict]:
+    return [{}]  # the answer takes no input; the seeds are in CLIP_SEEDS
+
+
+def q3_run(answer, case):
+    return {"clipnorm": as_array(call_answer(answer, case, []), "the threshold")}
+
+
+def q3_verify(case, payload):
+    value = payload["clipnorm"]
+    expect_shape(value, (), "the threshold", {})
+    if not (np.isfinite(value) and value > 0):
+        raise AssertionError(f"the threshold must be a positive number, got {float(value):g}.")
+    for seed in CLIP_SEEDS:
+        losses = train_exploding_rnn(float(value), seed)
+        if not np.all(np.isfinite(losses)):
+            raise AssertionError(f"with global_clipnorm={float(value):g} the loss for seed {seed} overflows: try a smaller threshold.")
+        if losses[-1] >= TRAINED_BELOW:
+            hint = "it diverges: try a smaller threshold." if losses[-1] > losses[0] else "it learns too slowly: try a larger threshold."
+            raise AssertionError(
+                f"with global_clipnorm={float(value):g} the final loss for seed {seed} is {losses[-1]:.3g}, "
+                f"not below {TRAINED_BELOW}: {hint}"
+            )
+
+
+# --- q4: an IRNN ----------------------------------------------------------------------
+
+q4_cases = model_cases(visible=[(10, 2, 8, 1)], grader_only=[(4, 1, 3, 2), (15, 5, 12, 3)])
+
+
+def q4_verify(case, payload):
+    import keras
+
+    T, n_x, n_h, n_y = (case[k] for k in MODEL_ARGS)
+    model, weights = rebuild_model(payload, case)
+    if tuple(model.outputs[0].shape) != (None, n_y):
+        raise AssertionError(f"the model's output shape is {tuple(model.outputs[0].shape)}, expected (None, {n_y}).")
+    model.set_weights(weights)
+    rnns = [layer for layer in model.layers if isinstance(layer, keras.layers.SimpleRNN)]
+    if len(rnns) != 1 or rnns[0].units != n_h:
+        raise AssertionError(f"expected one SimpleRNN layer with {n_h} units, then a Dense layer.")
+    rnn = rnns[0]
+    if rnn.get_config()["activation"] != "relu":
+        raise AssertionError(f"the SimpleRNN's activation is {rnn.get_config()['activation']}; an IRNN uses relu.")
+    kernel, recurrent_kernel, bias = (np.asarray(w) for w in rnn.get_weights())
+    if not np.allclose(recurrent_kernel, np.eye(n_h)):
+        raise AssertionError("the recurrent weights do not start as the identity: recurrent_initializer=keras.initializers.Identity().")
+    if not np.allclose(bias, 0):
+        raise AssertionError("the bias should start at zero (the default).")
+    if not 0 < np.std(kernel) < 0.01:
+        raise AssertionError(
+            f"the input weights have standard deviation {np.std(kernel):.3g}; an IRNN starts them small and random, "
+            "e.g. kernel_initializer=keras.initializers.RandomNormal(stddev=0.001)."
+        )
+
+
+QUESTIONS = [
+    Question(id="03.q1", title="the norms of the Jacobian products", points=2, function_name="jacobian_norms",
+             cases=q1_cases, run=q1_run, verify=q1_verify),
+    Question(id="03.q2", title="the spectral radius", points=2, function_name="spectral_radius",
+             cases=q2_cases, run=q2_run, verify=q2_verify),
+    Question(id="03.q3", title="a clipping threshold that makes an exploding RNN train", points=2, function_name="choose_global_clipnorm",
+             cases=q3_cases, run=q3_run, verify=q3_verify),
+    Question(id="03.q4", title="an IRNN", points=2, function_name="build_irnn",
+             cases=q4_cases, run=run_model, verify=q4_verify),
+]

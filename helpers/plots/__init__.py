@@ -1,0 +1,14 @@
+"""The figures the chapters share. Each function draws on `ax` (or a new figure) and
+returns the axes. One module per subject; everything is re-exported here, so
+`plots.history(...)` works whatever module a figure lives in.
+
+- `style`: the book's plot style and palette (applied by `helpers.notebook.setup()`).
+- `sequences`: the unrolled graph, training curves, forecasts.
+- `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
+"""
+
+from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
+from helpers.plots.sequences import forecast, history, unrolled_rnn
+from helpers.plots.style import PALETTE
+
+__all__ = ["PALETTE", "bptt_flow", "forecast", "gradient_norms", "history", "loss_by_length", "unrolled_rnn"]

@@ -1,0 +1,92 @@
+"""In-notebook feedback for exercise 3 (vanishing and exploding gradients): known mistakes are named.
+
+Runs check() in-process on the reference solution changed in one way, so it is fast.
+"""
+
+import keras
+import numpy as np
+import pytest
+
+from helpers.grading import check
+from tests.helpers_for_tests import solution_functions
+
+SOLUTION3 = solution_functions("03_vanishing_exploding")
+
+
+def _jacobians(X, W_xh, W_hh, b_h):
+    """The Jacobian products d h_T / d h_{T-k}, k = 1..T, by the reference recurrence."""
+    h, states = np.zeros(W_hh.shape[0]), []
+    for x_t in X:
+        h = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,)
+        states.append(h)
+    J, out = np.eye(W_hh.shape[0]), []
+    for h_j in reversed(states):
+        J = J @ (np.diag(1 - h_j**2) @ W_hh)  # (num_hiddens, num_hiddens)
+        out.append(J)
+    return out
+
+
+JACOBIAN_MISTAKES = {
+    "Frobenius": lambda X, W_xh, W_hh, b_h: np.array([np.linalg.norm(J) for J in _jacobians(X, W_xh, W_hh, b_h)]),
+    "tanh derivative": lambda X, W_xh, W_hh, b_h: np.array(
+        [np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in range(1, len(X) + 1)]
+    ),
+    "reversed": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[::-1],
+    "identity": lambda X, W_xh, W_hh, b_h: np.concatenate([[1.0], SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)]),
+}
+
+
+@pytest.mark.parametrize("cause", JACOBIAN_MISTAKES)
+def test_jacobian_norm_mistakes_are_named(cause):
+    with pytest.raises(AssertionError, match=cause):
+        check("03.q1", JACOBIAN_MISTAKES[cause])
+
+
+RADIUS_MISTAKES = {
+    "largest singular value": lambda W: np.linalg.norm(W, 2),
+    "absolute value": lambda W: float(np.max(np.linalg.eigvals(W).real)),
+}
+
+
+@pytest.mark.parametrize("cause", RADIUS_MISTAKES)
+def test_spectral_radius_mistakes_are_named(cause):
+    with pytest.raises(AssertionError, match=cause):
+        check("03.q2", RADIUS_MISTAKES[cause])
+
+
+def test_the_exploding_setup_diverges_without_clipping_and_thresholds_are_judged_by_training():
+    from helpers.grading.ex03 import train_exploding_rnn
+
+    assert not np.all(np.isfinite(train_exploding_rnn(None, seed=0)))
+    with pytest.raises(AssertionError, match="smaller threshold"):
+        check("03.q3", lambda: 30.0)
+    with pytest.raises(AssertionError, match="positive"):
+        check("03.q3", lambda: -1.0)
+
+
+def _irnn(**changes):
+    def build_irnn(num_steps, num_inputs, num_hiddens, num_outputs):
+        options = {
+            "activation": "relu",
+            "recurrent_initializer": keras.initializers.Identity(),
+            "kernel_initializer": keras.initializers.RandomNormal(stddev=0.001),
+            **changes,
+        }
+        return keras.Sequential(
+            [keras.Input(shape=(num_steps, num_inputs)), keras.layers.SimpleRNN(num_hiddens, **options), keras.layers.Dense(num_outputs)]
+        )
+
+    return build_irnn
+
+
+IRNN_MISTAKES = {
+    "relu": _irnn(activation="tanh"),
+    "identity": _irnn(recurrent_initializer="orthogonal"),
+    "small and random": _irnn(kernel_initializer="glorot_uniform"),
+}
+
+
+@pytest.mark.parametrize("cause", IRNN_MISTAKES)
+def test_irnn_mistakes_are_named(cause):
+    with pytest.raises(AssertionError, match=cause):
+        check("03.q4", IRNN_MISTAKES[cause])
