@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("chapters", "solutions")  # hand-edited; exercises/ is generated from solutions/
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-KEPT_CELL_METADATA = ("tags", "rnn_book")  # rnn_book.question marks a graded cell
+KEPT_CELL_METADATA = ("tags", "rnn_book", "mystnb")  # rnn_book.question: a graded cell; mystnb.image.alt: a figure's alt text
 SOLUTION_TAG = "solution"  # cells only the solution notebook has
 SETUP_TAG = "hide-input"  # the book folds the setup cell away; Colab shows it
 BADGE_PREFIX = "[![Open In Colab]"
