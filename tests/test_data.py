@@ -52,3 +52,16 @@ def test_standardizer_uses_the_training_part_only_and_inverts():
         data.Standardizer().transform(test)
     with pytest.raises(ValueError, match="constant"):
         data.Standardizer().fit(np.ones(4))
+
+
+@pytest.mark.parametrize("sex, count, first", [("female", 4275, "mary"), ("male", 1219, "james")])
+def test_census_first_names_reads_the_shipped_lists(sex, count, first):
+    names, percent = data.census_first_names(sex)
+    assert len(names) == len(percent) == count and names[0] == first
+    assert all(n.isalpha() and n.islower() for n in names)
+    assert np.all(np.diff(percent) <= 0) and 85 < percent.sum() < 95  # most frequent first; about 90 %
+
+
+def test_census_first_names_rejects_an_unknown_list():
+    with pytest.raises(ValueError, match="female"):
+        data.census_first_names("other")

@@ -1,4 +1,5 @@
-"""Text for character-level models: cutting a text into input and target windows of ids."""
+"""Text for character-level models: cutting a text into windows of ids, and real text that
+ships in packages (the `text` extra)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,26 @@ def char_sequences(text: str, num_steps: int):
     X = ids[: num_windows * num_steps].reshape(num_windows, num_steps)  # (num_windows, num_steps)
     Y = ids[1 : num_windows * num_steps + 1].reshape(num_windows, num_steps)  # (num_windows, num_steps)
     return X, Y, vocab
+
+
+def census_first_names(sex: str) -> tuple[list[str], np.ndarray]:
+    """The first names of the 1990 US census, as shipped in the `names` package (extra `text`).
+
+    `sex` is "female" (4,275 names) or "male" (1,219 names): the census's two lists, which
+    overlap (a name recorded for both sexes appears in both). Returns the names in
+    lowercase, most frequent first, and each name's frequency in percent of the people of
+    that sex, shape (num_names,). The lists cover about 90 % of people.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    if sex not in ("female", "male"):
+        raise ValueError(f'sex must be "female" or "male", got {sex!r}')
+    spec = importlib.util.find_spec("names")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the `names` package is missing: pip install 'rnn-book-helpers[text]'")
+    rows = (Path(spec.origin).parent / f"dist.{sex}.first").read_text().split("\n")
+    fields = [row.split() for row in rows if row.strip()]
+    names = [f[0].lower() for f in fields]
+    percent = np.array([float(f[1]) for f in fields])  # (num_names,)
+    return names, percent
