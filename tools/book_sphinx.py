@@ -5,6 +5,9 @@
   no network is complete. (MathJax is served from the build by `sphinx-mathjax-offline`.)
 - The launch button (the rocket) opens the notebook in the Colab edition, the branch
   `colab_edition.branch` of _config.yml, like the badges.
+- No error in a reader's browser console: each script is included once (sphinx-thebe
+  registers its configuration twice, which throws "THEBE_JS_URL has already been
+  declared"), and the theme's colour mode has a valid default ("auto", not "").
 """
 
 from __future__ import annotations
@@ -33,9 +36,22 @@ class LocalColabBadge(SphinxTransform):
 def _launch_colab_edition(app, config) -> None:
     book = yaml.safe_load((Path(app.srcdir) / "_config.yml").read_text())
     config.html_theme_options["repository_branch"] = book["colab_edition"]["branch"]
+    config.html_context.setdefault("default_mode", "auto")
+
+
+def _scripts_once(app, pagename, templatename, context, doctree) -> None:
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        filename = getattr(script, "filename", script) or ""  # None and "" both mean an inline script
+        key = (str(filename), tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
 
 
 def setup(app):
     app.add_transform(LocalColabBadge)
     app.connect("config-inited", _launch_colab_edition)
+    app.connect("html-page-context", _scripts_once, priority=900)  # after the others add theirs
     return {"parallel_read_safe": True, "parallel_write_safe": True}
