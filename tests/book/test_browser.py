@@ -6,8 +6,9 @@ sees: equations typeset by the MathJax served from the build, every image loaded
 described (alt text), no MyST syntax and no TensorFlow log line in the text, the Colab
 links of a notebook page opening that notebook's Colab edition, code cells that fit the
 column at 1280 px (CODE_COLUMNS characters, the formatter's line length), display
-equations within the column, no console error. It saves a desktop (1280 px) and a phone
-(390 px) screenshot of every page into _build/screenshots/.
+equations within the column, no console error, no sideways scrolling at 1280 or 390 px. It
+saves a desktop (1280 px) and a phone (390 px) screenshot of the top of every page, and of
+its first figure as a phone shows it, into _build/screenshots/.
 
 Run after `make book` (`make test` does). Without Chromium the test is skipped, saying how
 to install it.
@@ -156,10 +157,14 @@ def test_page_reads_right_offline(browser, server, name):
     page, errors = _open(context, f"{server}/{name}.html")
     try:
         facts = page.evaluate(MEASURE)
-        page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.desktop.png"), full_page=True)
+        shot = SCREENSHOTS / name.replace("/", "__")
+        page.screenshot(path=f"{shot}.desktop.png")
         page.set_viewport_size(PHONE)
         phone_width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.phone.png"), full_page=True)
+        page.screenshot(path=f"{shot}.phone.png")
+        figure = page.locator("article .cell_output img").first
+        if figure.count():  # the first figure as a phone shows it: are its labels legible?
+            figure.screenshot(path=f"{shot}.phone-figure.png")
     finally:
         page.close()
 
