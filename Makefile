@@ -63,9 +63,10 @@ $(COMPAT_VENV)/.installed: requirements.txt pyproject.toml
 	$(COMPAT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# Every notebook on both stacks; run times are reported, the 60 s budget is `make test`'s.
 test-compat: $(STAMP) $(COMPAT_VENV)/.installed
-	$(COMPAT_VENV)/bin/python -m pytest -n 2 --dist loadfile tests/test_compat.py $(NOTEBOOKS)
-	$(PY) -m pytest -n 2 --dist loadfile $(NOTEBOOKS)
+	RNN_BOOK_ENFORCE_BUDGET=0 $(COMPAT_VENV)/bin/python -m pytest -n 2 --dist loadfile tests/test_compat.py $(NOTEBOOKS)
+	RNN_BOOK_ENFORCE_BUDGET=0 $(PY) -m pytest -n 2 --dist loadfile $(NOTEBOOKS)
 
 exercises: $(STAMP)
 	$(PY) -m tools.notebooks exercises

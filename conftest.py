@@ -14,6 +14,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 NOTEBOOK_BUDGET_S = 60.0
+# `make test-compat` checks that the notebooks run on other versions, and only reports
+# their times (RNN_BOOK_ENFORCE_BUDGET=0): the budget is enforced by `make test`.
+ENFORCE_BUDGET = os.environ.get("RNN_BOOK_ENFORCE_BUDGET", "1") != "0"
 _seconds = defaultdict(float)
 
 
@@ -35,5 +38,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_sessionfinish(session, exitstatus):
     if hasattr(session.config, "workerinput"):
         return
-    if any(seconds > NOTEBOOK_BUDGET_S for seconds in _seconds.values()):
+    if ENFORCE_BUDGET and any(seconds > NOTEBOOK_BUDGET_S for seconds in _seconds.values()):
         session.exitstatus = 1

@@ -140,8 +140,9 @@ def browser(server):
         context.close()
 
 
-def _open(context, url: str):
+def _open(context, url: str, viewport: dict = DESKTOP):
     page = context.new_page()
+    page.set_viewport_size(viewport)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -159,14 +160,18 @@ def test_page_reads_right_offline(browser, server, name):
         facts = page.evaluate(MEASURE)
         shot = SCREENSHOTS / name.replace("/", "__")
         page.screenshot(path=f"{shot}.desktop.png")
-        page.set_viewport_size(PHONE)
-        phone_width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=f"{shot}.phone.png")
-        figure = page.locator("article .cell_output img").first
+    finally:
+        page.close()
+    phone, phone_errors = _open(context, f"{server}/{name}.html", PHONE)  # as a phone loads it
+    try:
+        phone_width = phone.evaluate("document.documentElement.scrollWidth")
+        phone.screenshot(path=f"{shot}.phone.png")
+        figure = phone.locator("article .cell_output img").first
         if figure.count():  # the first figure as a phone shows it: are its labels legible?
             figure.screenshot(path=f"{shot}.phone-figure.png")
     finally:
-        page.close()
+        phone.close()
+    errors += phone_errors
 
     assert not external, f"{name}: the page asked the network for {external[:3]}"
     assert not errors, f"{name}: console errors {errors[:3]}"
