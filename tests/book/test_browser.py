@@ -35,7 +35,7 @@ HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Debian's Chromium as root on a closed network: no sandbox, no GPU, and none of the
-# background connections that would be refused (see the machine notes in the README).
+# background connections that a machine without network refuses.
 FLAGS = [
     "--headless",
     "--no-sandbox",
