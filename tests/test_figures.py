@@ -37,7 +37,9 @@ def test_the_palette_is_okabe_ito_and_setup_applies_it():
     okabe_ito = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"}
     assert set(style.PALETTE) == okabe_ito
     style.apply()
-    assert [c.upper() for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] == [c.upper() for c in style.PALETTE]
+    cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()
+    assert [c.upper() for c in cycle["color"]] == [c.upper() for c in style.PALETTE]
+    assert len(set(map(str, cycle["linestyle"]))) == len(style.PALETTE), "each line differs by style as well as colour"
 
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))

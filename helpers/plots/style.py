@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and in grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (5, 3, 1, 3))]
 
 # Sizes for a phone as well as a desktop: a figure is shown at its own width (100 px per
 # inch) on a desktop and shrunk to the column (about 358 px) on a phone, where the tick
@@ -28,7 +29,9 @@ RC = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    # Each line differs by its dash pattern as well as its colour, for a reader (or a
+    # printer) that cannot tell the colours apart; an explicit linestyle still wins.
+    "axes.prop_cycle": mpl.cycler(color=PALETTE) + mpl.cycler(linestyle=LINESTYLES),
     "legend.frameon": False,
 }
 
