@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := chapters solutions exercises
-# The oldest stack the book supports, Colab's in 2025 (README, "Supported versions"):
+# The oldest stack the book supports, Colab's as the course targets it (README, "Supported versions"):
 # `make test-compat` runs every notebook on it, in .venv-compat, and on the pinned one.
 COMPAT_STACK := tensorflow-cpu==2.19.1 keras==3.10.0 numpy==2.0.2 matplotlib==3.10.0
 COMPAT_VENV := .venv-compat
