@@ -26,15 +26,15 @@ def test_stored_stripped_with_badge_and_setup_cell(path):
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     assert all(c.get("id") for c in nb["cells"])
     first = "".join(nb["cells"][0]["source"])
-    url, branch = nbtools.repository()
-    assert f"/blob/{branch}/{relpath})" in first and url.removeprefix("https://github.com/") in first
+    assert f"]({nbtools.colab_url(relpath)})" in first, "the badge opens this notebook in the Colab edition"
     assert "".join(code[0]["source"]) == nbtools.setup_source()
 
 
 def test_setup_cell_installs_helpers_from_the_configured_repository_without_tensorflow():
     url, branch = nbtools.repository()
     source = nbtools.setup_source()
-    assert f"git+{url}@{branch}" in source
+    assert f'REPOSITORY = "{url}"' in source and f'REF = "{branch}"' in source
+    assert 'f"git+{REPOSITORY}@{REF}"' in source
     pyproject = (ROOT / "pyproject.toml").read_text()
     dependencies = pyproject.split("dependencies = ", 1)[1].split("\n", 1)[0].lower()
     assert "tensorflow" not in dependencies and "keras" not in dependencies
