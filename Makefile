@@ -34,7 +34,8 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build -W -n --keep-going .
 
-# The tests first (notebooks under nbval, two at a time), then the book, as CI does.
+# The tests first (notebooks under nbval, two at a time), then the book, as CI does. The book
+# build renders the outputs nbval collected (conftest.py caches them), so no page runs twice.
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile
 	$(MAKE) book
