@@ -64,7 +64,7 @@ python="$root/venv/bin/python"
 "$python" -m helpers.grading.gradescope --root "$root" --exercise {exercise} && exit 0
 # The grader could not start (a broken image): still give the learner a valid results.json.
 mkdir -p "$root/results"
-[ -s "$root/results/results.json" ] || printf '%s\\n' '{{"score": 0, "output": "The autograder could not start, so this submission was not graded. Tell your instructor.", "tests": []}}' > "$root/results/results.json"
+[ -s "$root/results/results.json" ] || printf '%s\\n' '{{"score": 0, "execution_time": 0, "output": "The autograder could not start, so this submission was not graded. Tell your instructor.", "tests": [{{"name": "Your submission", "status": "failed", "output": "Not graded: the autograder could not start.", "visibility": "visible"}}]}}' > "$root/results/results.json"
 """
 
 

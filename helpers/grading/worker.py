@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -84,11 +86,13 @@ class Worker:
 
     def execute(self, index: int) -> None:
         self.running_cell = index
+        before = _descendants()
         try:
             code = compile(nbcells.as_python(self.sources[index]), f"<code cell {index + 1}>", "exec")
             exec(code, self.namespace)
         except BaseException as error:  # noqa: BLE001 - any failure is the submission's, and is reported
             self.cell_errors[index] = _describe(error, self.limits)
+            _end(_descendants() - before)
 
     def grade(self, question, target: int, name: str) -> tuple[str, str, dict]:
         """Call the answer on every case: ("ok", "", arrays) or (status, message, {})."""
@@ -98,15 +102,18 @@ class Worker:
         if answer is None:
             return "missing", self._with_cell_errors(f"no cell defines `{name}`.", name, target), {}
         payloads = []
+        before = _descendants()
         for case in question.cases(True):
             try:
                 payloads.append(question.run(answer, case))
             except NotImplementedError:
                 return "not attempted", self._with_cell_errors("", name, target), {}
             except AssertionError as error:  # call_answer's message; its cause may be a limit
+                _end(_descendants() - before)
                 cause = error.__cause__
                 return "error", str(error) + (self.limits.explain(cause) if cause else ""), {}
             except BaseException as error:  # noqa: BLE001
+                _end(_descendants() - before)
                 return "error", f"the answer raised {_describe(error, self.limits)}", {}
         arrays = {f"{i}.{key}": np.asarray(value) for i, p in enumerate(payloads) for key, value in p.items()}
         return "ok", "", arrays
@@ -118,6 +125,35 @@ class Worker:
             i = failed[-1]
             message = f"{message} Code cell {i + 1}, which defines `{name}`, raised {self.cell_errors[i]}".strip()
         return message
+
+
+def _descendants(pid: int | None = None) -> set[int]:
+    """The processes this worker started, and theirs (from /proc/PID/task/TID/children)."""
+    found, queue = set(), [pid or os.getpid()]
+    while queue:
+        for file in Path(f"/proc/{queue.pop()}/task").glob("*/children"):
+            try:
+                children = {int(c) for c in file.read_text().split()} - found
+            except (OSError, ValueError):
+                continue  # it ended meanwhile
+            found |= children
+            queue += children
+    return found
+
+
+def _end(pids: set[int]) -> None:
+    """End processes that a failed cell or answer left behind (a runaway that hit the process
+    limit would otherwise hold it for the questions after it), and reap this worker's."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass  # not a child of this worker: its own parent, or init, reaps it
 
 
 def main(argv: list[str]) -> None:
