@@ -201,13 +201,13 @@ def saved_since_last_run(nb: dict) -> bool:
     it was saved fails this."""
     from IPython import get_ipython
 
-    shell = get_ipython()
-    count = shell.execution_count  # this cell's number, while it runs
-    if count <= 1:
+    history = get_ipython().history_manager.input_hist_raw  # ["", In[1], In[2], ...]: this cell last
+    previous = len(history) - 2  # the number of the cell run before this one
+    if previous < 1:
         return True  # nothing ran before this cell in this kernel
-    ran = shell.history_manager.input_hist_raw[count - 1].strip()
+    ran = history[previous].strip()
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and cell.get("execution_count") == count - 1:
+        if cell.get("cell_type") == "code" and cell.get("execution_count") == previous:
             text = cell.get("source", "")
             return ("".join(text) if isinstance(text, list) else str(text)).strip() == ran
     return False
