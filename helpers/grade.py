@@ -1,6 +1,7 @@
 """The command-line autograder.
 
     python -m helpers.grade SUBMISSION.ipynb [MORE.ipynb or FOLDER ...] [--json DIR] [--csv FILE] [--timeout SECONDS]
+                            [--jobs N] [--memory GB] [--max-file-size MB] [--max-processes N]
 
 For each notebook it finds the exercise (from the notebook's metadata, or else its file
 name), runs the submission's code in a separate process (helpers.grading.worker) with a
@@ -10,6 +11,9 @@ last called `check()` for it, on the function that call received (helpers.gradin
 so the grader and `check()` agree. It prints a table per notebook ending in `Score: X/Y`;
 `--json DIR` writes one Gradescope results file per notebook (named by the notebook's path
 below the folder that holds all the inputs); `--csv FILE` writes one row per submission.
+`--jobs N` grades N notebooks at once, each in a grading process of its own, and hands the
+reports on in the order of the inputs; a terminal shows a progress bar. Each submission
+runs within limits on memory, file size and processes (helpers.grading.limits).
 
 Trust: the worker's only channel to this process is a pipe it inherits (no file), and what
 it sends are the arrays the answers returned, never a verdict. The submission runs inside
@@ -20,8 +24,9 @@ own expected values. A failure while grading one notebook costs that notebook on
 Exit status: 0 when every notebook was graded; 2 when an input could not be used (not a
 notebook, unreadable JSON, no known exercise): one line each on stderr, the others graded.
 
-This is not a security sandbox: the submission's code runs as you. Grade untrusted
-submissions inside a container or a throwaway account.
+This is not a security sandbox: the submission's code runs as you (as a user of its own,
+which can read every file, when you are root). Grade untrusted submissions inside a
+container or a throwaway account.
 """
 
 from __future__ import annotations

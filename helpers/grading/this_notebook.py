@@ -169,7 +169,7 @@ def _servers() -> list[dict]:
 
 def jupyter_notebook_path() -> Path | None:
     """The file of the notebook this kernel runs, as the Jupyter server that started it
-    knows it (VS Code names it in the kernel), or None."""
+    knows it (VS Code and Jupyter Server also name it in the kernel), or None."""
     kernel = _kernel_id()
     if kernel:
         for server in _servers():
@@ -191,7 +191,12 @@ def jupyter_notebook_path() -> Path | None:
         vscode = (get_ipython().user_ns or {}).get("__vsc_ipynb_file__")
     except Exception:  # noqa: BLE001
         vscode = None
-    return Path(vscode) if vscode else None
+    if vscode:
+        return Path(vscode)
+    # Jupyter Server also names the notebook in its kernels' environment, as it was when the
+    # kernel started (a server that asks for a password does not answer the query above).
+    named = os.environ.get("JPY_SESSION_NAME", "")
+    return Path(named) if named.endswith(".ipynb") and Path(named).is_file() else None
 
 
 def saved_since_last_run(nb: dict) -> bool:
