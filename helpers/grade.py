@@ -417,6 +417,8 @@ def _in_parallel(paths: list[Path], jobs: int, task) -> Iterator[tuple[Path, Rep
                 except BrokenProcessPool:
                     broken = True
                     continue
+                except Exception as error:  # noqa: BLE001 - e.g. a result that could not be sent back
+                    outcome = _failed(path, f"{type(error).__name__}: {error}")
                 finished.add(path)
                 yield path, outcome
         pending = [p for p in pending if p not in finished]

@@ -46,6 +46,7 @@ SETUP_SH = f"""#!/usr/bin/env bash
 set -euo pipefail
 cd "$(dirname "$0")"
 export UV_INSTALL_DIR=/usr/local/bin UV_NO_MODIFY_PATH=1 UV_PYTHON_INSTALL_DIR=/opt/uv-python
+apt-get update
 apt-get install -y --no-install-recommends curl ca-certificates
 curl -LsSf https://astral.sh/uv/{UV_VERSION}/install.sh | sh
 uv venv --python {PYTHON_VERSION} /autograder/venv
