@@ -34,9 +34,10 @@ SAVE_FIRST = ("Nothing graded: the saved notebook is older than your last change
               "File > Save), then run this cell again.")
 
 
-@dataclass
+@dataclass(repr=False)
 class Grades:
-    """The grader's table for one notebook; Jupyter and Colab show it as HTML."""
+    """The grader's table for one notebook; Jupyter and Colab show it as HTML, a terminal
+    as text."""
 
     file: str
     rows: list[dict]  # name (the question id), score, max_score, output
@@ -56,6 +57,8 @@ class Grades:
         lines = [f"{self.file}", f"{'question':<8}  {'score':>5}  message"]
         lines += [f"{r['name']:<8}  {r['score']:>2}/{r['max_score']:<2}  {r['output']}" for r in self.rows]
         return "\n".join([*lines, f"Score: {self.score}/{self.points}"])
+
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         if self.error:
