@@ -16,7 +16,7 @@ COMPAT_FREED := ^(tensorflow[-_]cpu|tensorboard[-_a-z]*|keras|numpy|ml[-_]dtypes
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: help venv book colab test test-book test-compat exercises format chapter grade bench lock clean
+.PHONY: help venv book colab test test-book test-compat exercises format chapter grade autograder bench lock clean
 
 help:
 	@echo "make book       build the HTML book into _build/html"
@@ -27,6 +27,7 @@ help:
 	@echo "make format     normalize notebooks: stripped outputs, badge and setup cell"
 	@echo "make chapter NAME=04_lstm TITLE='Long short-term memory' [PART='Gated cells']   start a chapter and its exercise"
 	@echo "make grade SUBMISSIONS='a.ipynb b.ipynb'   grade notebooks into grades/"
+	@echo "make autograder build one Gradescope autograder zip per exercise into _build/autograder/"
 	@echo "make bench      measure notebooks, the book build and make test into reports/benchmarks.md"
 	@echo "make lock       re-resolve requirements.in into the pinned requirements.txt"
 
@@ -83,6 +84,9 @@ chapter: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS='a.ipynb b.ipynb folder/'"; exit 2; }
 	$(PY) -m helpers.grade $(SUBMISSIONS) --json grades --csv grades/grades.csv
+
+autograder: $(STAMP)
+	$(PY) -m tools.autograder
 
 bench: $(STAMP)
 	$(PY) -m tools.bench

@@ -75,7 +75,8 @@ def test_exercise_drops_solution_cells_and_answers_but_keeps_cell_ids():
     solution = nbformat.read(ROOT / "solutions" / "01_rnn_basics.ipynb", as_version=4)
     exercise = nbtools.make_exercise(solution, "exercises/01_rnn_basics.ipynb")
     kept = [c for c in solution.cells if nbtools.SOLUTION_TAG not in c.metadata.get("tags", [])]
-    assert [c.id for c in exercise.cells] == [c.id for c in kept]
+    assert [c.id for c in exercise.cells[:-1]] == [c.id for c in kept]
+    assert exercise.cells[-1].source == nbtools.grade_cell_source()  # the generated last cell
     code = "\n".join(c.source for c in exercise.cells if c.cell_type == "code")
     assert nbtools.BEGIN not in code and nbtools.END not in code
     answers = sum(c.source.count(nbtools.BEGIN) for c in solution.cells if c.cell_type == "code")

@@ -1,7 +1,8 @@
 """Measure the book and write reports/benchmarks.md.
 
-    python -m tools.bench                # everything (about 15 minutes)
+    python -m tools.bench                # everything (about 20 minutes)
     python -m tools.bench --quick        # notebooks and seed checks only: no book build, no `make test`
+    python -m tools.bench --grading      # only the batch grading figures, printed (no report written)
 
 Each notebook is executed alone, in a fresh kernel, so its time includes starting Python
 and importing TensorFlow, as a learner's first run does. Peak memory is the largest
@@ -72,6 +73,57 @@ def make_test() -> float:
         return timed(["make", "test"], clone)
 
 
+GRADING_BATCH = 20  # submissions in the measured batch
+GRADING_CLASS = 200  # the class size whose grading time is extrapolated
+
+
+def grading(repeats: int = 1) -> dict:
+    """Grade a batch of GRADING_BATCH submissions (learners who answered every question of
+    exercise 1: its solution, each in a learner's folder) with `--jobs 1` and with `--jobs N`
+    (N = the number of cores), `repeats` times each, alternating; the wall times, the
+    speed-up, and the time for GRADING_CLASS submissions extrapolated from the parallel
+    runs (their time per submission, times GRADING_CLASS)."""
+    cores = os.cpu_count() or 1
+    times: dict[int, list[float]] = {1: [], cores: []}
+    with tempfile.TemporaryDirectory(prefix="rnn-book-bench-") as tmp:
+        batch = Path(tmp) / "submissions"
+        for i in range(GRADING_BATCH):
+            learner = batch / f"learner{i:03d}"
+            learner.mkdir(parents=True)
+            (learner / "01_rnn_basics.ipynb").write_text((ROOT / "solutions" / "01_rnn_basics.ipynb").read_text())
+        for _ in range(repeats):
+            for jobs in times:
+                times[jobs].append(timed([sys.executable, "-m", "helpers.grade", str(batch), "--jobs", str(jobs),
+                                          "--csv", str(Path(tmp) / f"grades{jobs}.csv")], ROOT))
+                print(f"{times[jobs][-1]:6.1f} s  {GRADING_BATCH} submissions, --jobs {jobs}", flush=True)
+    one, many = sorted(times[1]), sorted(times[cores])
+    return {"cores": cores, "one": one, "many": many, "speedup": [a / b for a, b in zip(one, many)],
+            "class_s": [t / GRADING_BATCH * GRADING_CLASS for t in many]}
+
+
+def _grading_lines(g: dict) -> list[str]:
+    def spread(values: list[float], unit: str = " s", digits: int = 1) -> str:
+        low, high = min(values), max(values)
+        text = f"{low:.{digits}f}{unit}" if len(values) == 1 else f"{low:.{digits}f}-{high:.{digits}f}{unit}"
+        return text + ("" if len(values) == 1 else f" ({len(values)} runs)")
+
+    return [
+        "## Grading a batch",
+        "",
+        f"`python -m helpers.grade` on {GRADING_BATCH} submissions (the solution of exercise 1, each in a "
+        f"learner's folder), one after another and {g['cores']} at a time:",
+        "",
+        "| what | wall time |",
+        "|---|---:|",
+        f"| {GRADING_BATCH} submissions, `--jobs 1` | {spread(g['one'])} |",
+        f"| {GRADING_BATCH} submissions, `--jobs {g['cores']}` | {spread(g['many'])} |",
+        f"| speed-up | {spread(g['speedup'], '×', 2)} |",
+        f"| {GRADING_CLASS} submissions, `--jobs {g['cores']}` (extrapolated: {GRADING_CLASS} × the time per "
+        f"submission above) | {spread([t / 60 for t in g['class_s']], ' min')} |",
+        "",
+    ]
+
+
 def seed_checks() -> str:
     """The seed-robustness tables of the chapters that have them (tools/seed_checks/)."""
     out = subprocess.run([sys.executable, "-m", "tools.seed_checks"], cwd=ROOT, capture_output=True, text=True)
@@ -79,7 +131,7 @@ def seed_checks() -> str:
     return f"{out.stdout.strip()}\n\nResult: {status} (exit status {out.returncode})."
 
 
-def write_report(rows, book_s, test_s, seeds) -> None:
+def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> None:
     import tensorflow as tf
 
     lines = [
@@ -104,6 +156,8 @@ def write_report(rows, book_s, test_s, seeds) -> None:
         f"| `make test` in a fresh clone (virtual environment, tests, nbval, book build) | {_fmt(test_s)} |",
         "",
     ]
+    if graded:
+        lines += _grading_lines(graded)
     if seeds:
         lines += ["## Seed robustness of the chapters' claims", "", seeds, ""]
     REPORT.parent.mkdir(exist_ok=True)
@@ -119,16 +173,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="skip the book build and `make test`")
+    parser.add_argument("--grading", action="store_true", help="only measure batch grading, and print it")
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each grading measurement (default 1)")
     args = parser.parse_args()
     if args.one:
         run_one(args.one)
         return
     os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"})
+    if args.grading:
+        print("\n".join(_grading_lines(grading(args.repeats))))
+        return
     rows = notebooks()
     seeds = seed_checks()
+    graded = grading(args.repeats)
     book_s = None if args.quick else book_build()
     test_s = None if args.quick else make_test()
-    write_report(rows, book_s, test_s, seeds)
+    write_report(rows, book_s, test_s, seeds, graded)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ trailing comment that would not fit beside its code is moved onto its own line a
 
 An exercise is its solution with every region between `### BEGIN SOLUTION` and
 `### END SOLUTION` replaced by `# YOUR CODE HERE` and `raise NotImplementedError`, and
-without the cells tagged `solution`.
+without the cells tagged `solution`; its last cell, written here like the setup cell,
+grades the notebook (`helpers.grading.grade_this_notebook()`).
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def make_exercise(solution, relpath: str):
     for cell in exercise.cells:
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source)
+    add_grade_cell(exercise, relpath)
     return normalize(exercise, relpath)
 
 
@@ -380,6 +382,28 @@ def format_code(notebooks: dict[str, object], limit: int = CODE_LINE_LENGTH) -> 
                 raise ValueError(f"ruff could not format a code cell:\n{message}")
             for (_, cell), path in zip(cells, paths):
                 cell.source = nbformat.read(path, as_version=4).cells[0].source.strip("\n")
+
+
+GRADE_FIRST_LINE = "# Grade the whole notebook"
+GRADE_TAG = "remove-output"  # the book shows the cell, not what it prints where nothing is graded
+
+
+def grade_cell_source() -> str:
+    """The last cell of every exercise: the grader, run on the notebook it is in."""
+    return f"""{GRADE_FIRST_LINE}, as your instructor's grader does: in a separate
+# process, with hidden test cases too. In Jupyter, save the notebook first; in Colab,
+# just run it.
+from helpers.grading import grade_this_notebook
+
+grade_this_notebook()"""
+
+
+def add_grade_cell(nb, relpath: str) -> None:
+    """Make the grading cell the last cell of exercise `nb` (replacing an older one)."""
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.startswith(GRADE_FIRST_LINE))]
+    cell = nbformat.v4.new_code_cell(grade_cell_source(), metadata={"tags": [GRADE_TAG]})
+    cell.id = _cell_id(relpath, "grade")  # the same id every time the exercise is generated
+    nb.cells.append(cell)
 
 
 def _read(path: Path):

@@ -3,7 +3,8 @@
 A question is a function the learner writes. Its tests live here, never in the notebook:
 `check(qid, answer)` runs the visible cases in the learner's kernel, and the autograder
 (`python -m helpers.grade`) runs the same tests plus hidden cases, comparing the answer's
-outputs in a process the submission never touched.
+outputs in a process the submission never touched; `grade_this_notebook()`, the last cell
+of every exercise, runs that autograder on the notebook it is in.
 
 Exercises are found by convention: the module `exNN_topic.py` in this package holds the
 questions of the exercise notebook `NN_topic.ipynb` in its `QUESTIONS` list. Adding a
@@ -59,4 +60,14 @@ def check(qid: str, answer) -> None:
     print(f"{qid} ({question.title}): passed, {question.points}/{question.points} points.")
 
 
-__all__ = ["EXERCISES", "QUESTIONS", "Question", "check", "get"]
+def grade_this_notebook(timeout: float = 60.0) -> None:
+    """Grade the notebook you are working in, with the instructor's grader and its hidden
+    cases, in a separate process, and show the table. In Colab it grades what you see; in
+    Jupyter, the saved file (it asks you to save first if you changed it since). The last
+    cell of every exercise calls it."""
+    from helpers.grading.this_notebook import grade_this_notebook as grade
+
+    grade(timeout)
+
+
+__all__ = ["EXERCISES", "QUESTIONS", "Question", "check", "get", "grade_this_notebook"]

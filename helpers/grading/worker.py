@@ -10,30 +10,41 @@ was given on the grader's test cases, and sends the returned arrays to the grade
 inherited pipe `FD` (`helpers.grading.channel`). It never decides a score and writes no
 file: the grader compares the arrays with values it computes itself.
 
-The job: {"cells": [source, ...], "questions": [[qid, cell, name], ...], "skip": [cell, ...]}.
+The job: {"cells": [source, ...], "questions": [[qid, cell, name], ...], "skip": [cell, ...],
+"limits": {...}}. Before it runs any of the submission's code, the worker limits its own
+memory, file sizes and processes (`helpers.grading.limits`), for itself and every process
+the submission starts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from helpers.grading import cells as nbcells
 from helpers.grading.channel import encode
+from helpers.grading.limits import Limits
 
 # Longest message text sent to the grader; an answer's error can be arbitrarily long.
 MAX_MESSAGE = 2000
 
 
-def _describe(error: BaseException) -> str:
+# Set by the grader in the worker's environment: a notebook's grade_this_notebook() cell
+# does nothing inside a worker.
+WORKER_ENV = "RNN_BOOK_GRADER_WORKER"
+
+
+def _describe(error: BaseException, limits: Limits = Limits()) -> str:
     if isinstance(error, SystemExit):
         return "called sys.exit(); a graded answer must not end the process."
     if isinstance(error, SyntaxError):
         return f"SyntaxError on line {error.lineno}: {error.msg}"
-    return f"{type(error).__name__}: {error}"
+    return f"{type(error).__name__}: {error}{limits.explain(error)}"
 
 
 class Worker:
@@ -42,6 +53,7 @@ class Worker:
         self.sources: list[str] = job["cells"]
         self.skip = set(job["skip"])
         self.questions = [(qid, int(cell), str(name)) for qid, cell, name in job["questions"]]
+        self.limits = Limits.from_job(job.get("limits"))
         self.namespace: dict = {"__name__": "__main__"}
         self.cell_errors: dict[int, str] = {}  # code cell -> what it raised
         self.checked: dict[str, tuple[int, object]] = {}  # qid -> (cell, what check() received)
@@ -74,11 +86,13 @@ class Worker:
 
     def execute(self, index: int) -> None:
         self.running_cell = index
+        before = _descendants()
         try:
             code = compile(nbcells.as_python(self.sources[index]), f"<code cell {index + 1}>", "exec")
             exec(code, self.namespace)
         except BaseException as error:  # noqa: BLE001 - any failure is the submission's, and is reported
-            self.cell_errors[index] = _describe(error)
+            self.cell_errors[index] = _describe(error, self.limits)
+            _end(_descendants() - before)
 
     def grade(self, question, target: int, name: str) -> tuple[str, str, dict]:
         """Call the answer on every case: ("ok", "", arrays) or (status, message, {})."""
@@ -88,15 +102,19 @@ class Worker:
         if answer is None:
             return "missing", self._with_cell_errors(f"no cell defines `{name}`.", name, target), {}
         payloads = []
+        before = _descendants()
         for case in question.cases(True):
             try:
                 payloads.append(question.run(answer, case))
             except NotImplementedError:
                 return "not attempted", self._with_cell_errors("", name, target), {}
-            except AssertionError as error:
-                return "error", str(error), {}
+            except AssertionError as error:  # call_answer's message; its cause may be a limit
+                _end(_descendants() - before)
+                cause = error.__cause__
+                return "error", str(error) + (self.limits.explain(cause) if cause else ""), {}
             except BaseException as error:  # noqa: BLE001
-                return "error", f"the answer raised {_describe(error)}", {}
+                _end(_descendants() - before)
+                return "error", f"the answer raised {_describe(error, self.limits)}", {}
         arrays = {f"{i}.{key}": np.asarray(value) for i, p in enumerate(payloads) for key, value in p.items()}
         return "ok", "", arrays
 
@@ -109,11 +127,42 @@ class Worker:
         return message
 
 
+def _descendants(pid: int | None = None) -> set[int]:
+    """The processes this worker started, and theirs (from /proc/PID/task/TID/children)."""
+    found, queue = set(), [pid or os.getpid()]
+    while queue:
+        for file in Path(f"/proc/{queue.pop()}/task").glob("*/children"):
+            try:
+                children = {int(c) for c in file.read_text().split()} - found
+            except (OSError, ValueError):
+                continue  # it ended meanwhile
+            found |= children
+            queue += children
+    return found
+
+
+def _end(pids: set[int]) -> None:
+    """End processes that a failed cell or answer left behind (a runaway that hit the process
+    limit would otherwise hold it for the questions after it), and reap this worker's."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass  # not a child of this worker: its own parent, or init, reaps it
+
+
 def main(argv: list[str]) -> None:
     fd = int(argv[0])
     job = json.loads(sys.stdin.read())
     sys.stdin.close()
-    Worker(fd, job).run()
+    worker = Worker(fd, job)
+    worker.limits.apply()  # before any code of the submission runs
+    worker.run()
 
 
 if __name__ == "__main__":
