@@ -20,19 +20,25 @@ QUESTIONS = EXERCISES[STEM]
 FULL = {q.id: q.points for q in QUESTIONS}
 TOTAL = sum(FULL.values())
 
-# q2 of the reference solution calls q1's function; these tests break one question at a
-# time, so their base submission answers q2 on its own.
+# Each question's answer is self-contained; these tests break one question at a time.
 SELF_CONTAINED_Q2 = '''
-def rnn_forward(X, h0, W_xh, W_hh, b_h):
-    h, H = h0, []
-    for t in range(X.shape[1]):
-        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
-        H.append(h)
-    return np.stack(H, axis=1)  # (batch, num_steps, num_hiddens)
+def bidirectional_forward(X, W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b):
+    def run(X, W_xh, W_hh, b_h):
+        h, H = np.zeros((X.shape[0], W_hh.shape[0])), []
+        for t in range(X.shape[1]):
+            h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
+            H.append(h)
+        return np.stack(H, axis=1)  # (batch, num_steps, num_hiddens)
+    backward = run(X[:, ::-1], W_xh_b, W_hh_b, b_h_b)[:, ::-1]
+    return np.concatenate([run(X, W_xh_f, W_hh_f, b_h_f), backward], axis=-1)
 '''
 WRONG_COUNT = '''
-def rnn_param_count(num_inputs, num_hiddens, num_outputs):
-    return num_hiddens * (num_inputs + 1) + num_outputs * (num_hiddens + 1)  # forgets W_hh
+def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):
+    d, total, n_in = (2 if bidirectional else 1), 0, num_inputs
+    for units in hidden_sizes:
+        total += d * units * (n_in + 1)  # forgets W_hh
+        n_in = d * units
+    return total + num_outputs * (n_in + 1)
 '''
 
 
@@ -97,9 +103,9 @@ def test_a_wrong_answer_costs_only_its_question(tmp_path):
 
 
 def test_hang_timeout_exit_syntax_error_and_missing_cost_only_their_questions(tmp_path):
-    hang = "def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):\n    while True:\n        pass\n"
-    syntax_error = "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    return X +\n"
-    leave = "import sys\ndef rnn_param_count(num_inputs, num_hiddens, num_outputs):\n    sys.exit(0)\n"
+    hang = "def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):\n    while True:\n        pass\n"
+    syntax_error = "def bidirectional_forward(X, W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b):\n    return X +\n"
+    leave = "import sys\ndef rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):\n    sys.exit(0)\n"
     path = submission(tmp_path, STEM, answers={"01.q1": hang, "01.q2": syntax_error, "01.q3": leave})
     report = grade_notebook(path, timeout=8)
     scores = {r.qid: r.score for r in report.rows}
@@ -111,7 +117,7 @@ def test_hang_timeout_exit_syntax_error_and_missing_cost_only_their_questions(tm
 
 
 def test_os_exit_and_a_missing_cell_cost_only_their_questions(tmp_path):
-    crash = "import os\ndef rnn_param_count(num_inputs, num_hiddens, num_outputs):\n    os._exit(3)\n"
+    crash = "import os\ndef rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):\n    os._exit(3)\n"
     scores, messages = grade(tmp_path, answers={"01.q3": crash}, drop=("01.q1",))
     assert scores == {**FULL, "01.q1": 0, "01.q3": 0}
     assert "missing" in messages["01.q1"]
@@ -126,10 +132,10 @@ def test_a_hanging_scratch_cell_of_the_learner_is_skipped(tmp_path):
 # Every answer is wrong (it returns zeros or nothing), and a learner's cell tries to fake
 # a better score. Each attempt must leave the score at 0.
 WRONG_ANSWERS = {
-    "01.q1": "def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):\n    return np.zeros((len(x_t), len(b_h)))\n",
-    "01.q2": "def rnn_forward(X, h0, W_xh, W_hh, b_h):\n    return np.zeros((X.shape[0], X.shape[1], len(b_h)))\n",
-    "01.q3": "def rnn_param_count(num_inputs, num_hiddens, num_outputs):\n    return 0\n",
-    "01.q4": "def build_many_to_one(num_steps, num_inputs, num_hiddens, num_outputs):\n    return None\n",
+    "01.q1": "def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):\n    return np.zeros((X.shape[0], X.shape[1], len(b_h)))\n",
+    "01.q2": "def bidirectional_forward(X, W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b):\n    return np.zeros((X.shape[0], X.shape[1], 2 * len(b_h_f)))\n",
+    "01.q3": "def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):\n    return 0\n",
+    "01.q4": "def build_encoder_decoder(encoder_steps, decoder_steps, num_inputs, num_hiddens, num_outputs):\n    return None\n",
 }
 TAMPERING = {
     "prints a perfect score": f"print('01.q1  2  2  passed')\nprint('Score: {TOTAL}/{TOTAL}')\n",

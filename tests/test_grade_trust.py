@@ -174,13 +174,15 @@ def test_a_forged_frame_cannot_replace_a_real_answer(tmp_path):
 # --- the grader and check() agree -----------------------------------------------------
 
 RIGHT_CELL = '''
-def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h)  # (batch, num_hiddens)
+def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):
+    h, H = h0, []
+    for t in range(X.shape[1]):
+        new = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
+        h = np.where((t < lengths)[:, None], new, h)
+        H.append(h)
+    return np.stack(H, axis=1)  # (batch, num_steps, num_hiddens)
 '''
-WRONG_CELL = '''
-def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T)  # (batch, num_hiddens): no bias
-'''
+WRONG_CELL = RIGHT_CELL.replace(" + b_h)", ")")  # no bias
 
 
 def _cell_index(nb: dict, predicate) -> int:
@@ -194,7 +196,7 @@ def _check_cell(nb: dict, qid: str) -> int:
 def _placed(placement: str) -> dict:
     """Exercise 1 with question 1 answered as a learner might."""
     nb = notebook("exercises", STEM)
-    stub = _cell_index(nb, lambda text: nbcells.defines(text, "rnn_cell_forward"))
+    stub = _cell_index(nb, lambda text: nbcells.defines(text, "masked_rnn_forward"))
     check = _check_cell(nb, "01.q1")
     if placement == "in the stub cell":
         nb["cells"][stub]["source"] = RIGHT_CELL
@@ -209,14 +211,14 @@ def _placed(placement: str) -> dict:
     elif placement == "never checked, fixed after the check":
         nb["cells"].insert(check + 1, _code_cell(RIGHT_CELL))
     elif placement == "under another name":
-        nb["cells"].insert(stub + 1, _code_cell(RIGHT_CELL.replace("rnn_cell_forward", "my_cell")))
+        nb["cells"].insert(stub + 1, _code_cell(RIGHT_CELL.replace("masked_rnn_forward", "my_cell")))
         nb["cells"][check + 1]["source"] = 'check("01.q1", my_cell)'
     elif placement == "check cell deleted, answer in a new cell":
         nb["cells"].insert(stub + 1, _code_cell(RIGHT_CELL))
         del nb["cells"][check + 1]
     elif placement == "a second check cell after a fix":
         nb["cells"].insert(check + 1, _code_cell(RIGHT_CELL))
-        nb["cells"].insert(check + 2, _code_cell('check("01.q1", rnn_cell_forward)'))
+        nb["cells"].insert(check + 2, _code_cell('check("01.q1", masked_rnn_forward)'))
     else:
         raise ValueError(placement)
     return nb

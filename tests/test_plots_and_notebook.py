@@ -16,7 +16,7 @@ def test_unrolled_rnn_draws_every_step_and_the_initial_state():
     ax = plots.unrolled_rnn(num_steps=3)
     labels = {t.get_text() for t in ax.texts}
     assert "$h_0$" in labels
-    assert all({f"$x_{t}$", f"$h_{t}$", f"$y_{t}$"} <= labels for t in (1, 2, 3))
+    assert all({f"$x_{t}$", f"$h_{t}$", rf"$\hat y_{t}$"} <= labels for t in (1, 2, 3))
     assert "$x_4$" not in labels
     plt.close(ax.figure)
 

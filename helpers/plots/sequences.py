@@ -27,7 +27,7 @@ def unrolled_rnn(num_steps: int = 4, ax=None):
         x = 1.4 * (t - 1)
         node(x, "x", rf"$x_{t}$")
         node(x, "h", rf"$h_{t}$")
-        node(x, "y", rf"$y_{t}$")
+        node(x, "y", rf"$\hat y_{t}$")
         ax.annotate("", (x, rows["h"] - 0.22), (x, rows["x"] + 0.22), arrowprops=arrow)
         ax.annotate("", (x, rows["y"] - 0.22), (x, rows["h"] + 0.22), arrowprops=arrow)
         ax.annotate("", (x - 0.3, rows["h"]), (x - 1.1, rows["h"]), arrowprops=arrow)
