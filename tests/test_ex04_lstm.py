@@ -34,7 +34,9 @@ def _step(order=(0, 1, 2, 3), gate=_sigmoid, squash=np.tanh, forget_on_candidate
 STEP_MISTAKES = {
     "order is i, f, c, o": _step(order=(0, 2, 1, 3)),  # read as (i, c, f, o)
     "sigmoid and tanh are swapped": _step(gate=np.tanh, squash=_sigmoid),
-    "forget gate multiplies the old cell": _step(forget_on_candidate=True),
+    "input and forget gates are exchanged": _step(forget_on_candidate=True),
+    "as i c f o": _step(order=(0, 2, 1, 3)),
+    "as i o f c": _step(order=(0, 2, 3, 1)),
     "squashed by tanh": _step(h_from=lambda c_t, c_prev: c_t),
     "not from c_prev": _step(h_from=lambda c_t, c_prev: np.tanh(c_prev)),
     "return the pair": lambda x_t, h_prev, c_prev, kernel, recurrent_kernel, bias: SOLUTION["lstm_cell_forward"](
