@@ -98,8 +98,8 @@ def _forget_bias_rows(nb: dict, lstm_runs: dict) -> list[dict]:
     solved_without = sum(r["solved_bias_0"] for r in rows)
     for r in rows:
         r["claim"] = (f"init dc ratio > 1e3 on every seed; with the bias solved on every seed ({solved_with}/{len(rows)}), "
-                      f"without on fewer ({solved_without}/{len(rows)})")
-        r["holds"] = all(x["init_ratio_ok"] for x in rows) and solved_with == len(rows) and solved_without < solved_with
+                      f"without on fewer than half ({solved_without}/{len(rows)})")
+        r["holds"] = all(x["init_ratio_ok"] for x in rows) and solved_with == len(rows) and solved_without < len(rows) / 2
         del r["init_ratio_ok"]
     return rows
 
