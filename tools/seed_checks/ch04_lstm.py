@@ -70,7 +70,7 @@ def _gates_row(nb: dict, runs: dict, seed: int) -> dict:
         "check": "memory unit", "seed": seed, "unit": inside["unit"], "correlation": inside["correlation"],
         "input_marked": inside["input_marked"], "input_unmarked": inside["input_unmarked"],
         "forget_marked": inside["forget_marked"], "forget_unmarked": inside["forget_unmarked"],
-        "claim": "|corr| > 0.95; input gate > 0.5 at markers, < 0.05 elsewhere; forget gate > 0.98 elsewhere, > 0.8 at markers",
+        "claim": "abs(corr) > 0.95; input gate > 0.5 at markers, < 0.05 elsewhere; forget gate > 0.98 elsewhere, > 0.8 at markers",
         "holds": bool(holds),
     }
 
@@ -96,11 +96,11 @@ def _forget_bias_rows(nb: dict, lstm_runs: dict) -> list[dict]:
         })
     solved_with = sum(r["solved_bias_1"] for r in rows)
     solved_without = sum(r["solved_bias_0"] for r in rows)
+    ratios_ok = all(r.pop("init_ratio_ok") for r in rows)
     for r in rows:
         r["claim"] = (f"init dc ratio > 1e3 on every seed; with the bias solved on every seed ({solved_with}/{len(rows)}), "
                       f"without on fewer than half ({solved_without}/{len(rows)})")
-        r["holds"] = all(x["init_ratio_ok"] for x in rows) and solved_with == len(rows) and solved_without < len(rows) / 2
-        del r["init_ratio_ok"]
+        r["holds"] = ratios_ok and solved_with == len(rows) and solved_without < len(rows) / 2
     return rows
 
 

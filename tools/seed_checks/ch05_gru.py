@@ -58,7 +58,7 @@ def _memory_unit_row(nb: dict, runs: dict, seed: int) -> dict:
     inside = nb["memory_unit_update_gate"](runs["GRU"])
     return {
         "check": "GRU memory unit", "seed": seed, **inside,
-        "claim": "|corr| > 0.9; update gate < 0.6 at markers, > 0.9 elsewhere",
+        "claim": "abs(corr) > 0.9; update gate < 0.6 at markers, > 0.9 elsewhere",
         "holds": bool(inside["correlation"] > 0.9 and inside["update_marked"] < 0.6 and inside["update_unmarked"] > 0.9),
     }
 
