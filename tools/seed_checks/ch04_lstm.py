@@ -13,7 +13,8 @@ from tools.seed_checks import ROOT, notebook_namespace
 
 TITLE = "Chapter 4: long short-term memory"
 CHAPTER = ROOT / "chapters" / "04_lstm.ipynb"
-LENGTHS = (20, 40, 80)  # the notebook trains at 40; the others show the trend, without a claim
+LENGTHS = (20, 40, 80)  # the notebook trains at 40
+SOLVED_AT = (20, 40)  # the lengths at which the chapter says the LSTM solves the task
 FORGET_BIAS_SEEDS = tuple(range(10))
 
 
@@ -28,12 +29,14 @@ def _adding_rows(nb: dict, seed: int) -> tuple[list[dict], dict]:
         row = {"check": "adding problem, same budget", "seed": seed, "T": T, "marker_blind": bound,
                "lstm_test_mse": lstm, "lstm_epochs_to_solve": runs["LSTM"]["epochs_to_solve"],
                "simple_rnn_test_mse": rnn, "simple_rnn_epochs_to_solve": runs["SimpleRNN"]["epochs_to_solve"]}
-        if T == nb["num_steps"]:
+        if T in SOLVED_AT:
             row["claim"] = "LSTM < marker-blind / 10; SimpleRNN > 0.9 x marker-blind"
             row["holds"] = bool(lstm < bound / 10 and rnn > 0.9 * bound)
-            runs_40 = runs
         else:
-            row["claim"], row["holds"] = "(no claim)", True
+            row["claim"] = "SimpleRNN > 0.9 x marker-blind (no claim about the LSTM)"
+            row["holds"] = bool(rnn > 0.9 * bound)
+        if T == nb["num_steps"]:
+            runs_40 = runs
         rows.append(row)
     return rows, runs_40
 
