@@ -111,10 +111,11 @@ def _speed_row(nb: dict, seed: int) -> dict:
     gated = nb["gated"]
     cpu = {cell: gated.epoch_cpu_seconds(cell, seed=seed) for cell in gated.CELLS}
     cpu_8 = gated.epoch_cpu_seconds("LSTM", num_hiddens=8, seed=seed)
-    holds = cpu["SimpleRNN"] < cpu["LSTM"] and cpu["SimpleRNN"] < cpu["GRU"] and cpu_8 > 0.6 * cpu["LSTM"]
+    holds = (cpu["SimpleRNN"] < cpu["LSTM"] < 2.5 * cpu["SimpleRNN"] and cpu["SimpleRNN"] < cpu["GRU"]
+             and cpu_8 > 0.6 * cpu["LSTM"])
     return {"check": "CPU seconds per epoch (1024 sequences, T = 40)", "seed": seed,
             **{f"{cell}_32": s for cell, s in cpu.items()}, "LSTM_8": cpu_8,
-            "claim": "SimpleRNN cheapest; LSTM with 8 units > 0.6 x with 32", "holds": bool(holds)}
+            "claim": "SimpleRNN cheapest; LSTM < 2.5 x SimpleRNN; LSTM with 8 units > 0.6 x with 32", "holds": bool(holds)}
 
 
 def run(seeds=(0, 1, 2)) -> list[dict]:
