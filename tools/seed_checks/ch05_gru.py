@@ -40,7 +40,10 @@ def _gradient_row(nb: dict, runs: dict, seed: int) -> dict:
     far = nb["num_steps"]
     gru_init, gru_trained = paths["GRU"]["initial"], paths["GRU"]["trained"]
     checks = {
-        "init: GRU dh < 1e-5 and below the LSTM's dc": gru_init["h"][far] < 1e-5 and gru_init["h"][far] < paths["LSTM"]["initial"]["c"][far],
+        "init: GRU dh < 1e-5 and below the LSTM's dc and the SimpleRNN's dh": (
+            gru_init["h"][far] < 1e-5 and gru_init["h"][far] < paths["LSTM"]["initial"]["c"][far]
+            and gru_init["h"][far] < paths["SimpleRNN"]["initial"]["h"][far]
+        ),
         "trained: GRU dh > 0.1, update path > 0.2": gru_trained["h"][far] > 0.1 and gru_trained["update path"][far] > 0.2,
         "trained: SimpleRNN dh < 1e-3": paths["SimpleRNN"]["trained"]["h"][far] < 1e-3,
     }
@@ -48,6 +51,7 @@ def _gradient_row(nb: dict, runs: dict, seed: int) -> dict:
     return {
         "check": "gradient paths at distance T", "seed": seed,
         "init_gru_dh": gru_init["h"][far], "init_lstm_dc": paths["LSTM"]["initial"]["c"][far],
+        "init_rnn_dh": paths["SimpleRNN"]["initial"]["h"][far],
         "trained_gru_dh": gru_trained["h"][far], "trained_update_path": gru_trained["update path"][far],
         "trained_rnn_dh": paths["SimpleRNN"]["trained"]["h"][far],
         "claim": "all gradient-path claims" if not failed else "FAILED: " + ", ".join(failed), "holds": not failed,
