@@ -5,10 +5,23 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `style`: the book's plot style and palette (applied by `helpers.notebook.setup()`).
 - `sequences`: the unrolled graph, training curves, forecasts.
 - `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
+- `gated`: test error by epoch, gate activations over time, lines told apart by style.
 """
 
+from helpers.plots.gated import distinguish_lines, gate_heatmaps, mse_by_epoch
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.sequences import forecast, history, unrolled_rnn
 from helpers.plots.style import PALETTE
 
-__all__ = ["PALETTE", "bptt_flow", "forecast", "gradient_norms", "history", "loss_by_length", "unrolled_rnn"]
+__all__ = [
+    "PALETTE",
+    "bptt_flow",
+    "distinguish_lines",
+    "forecast",
+    "gate_heatmaps",
+    "gradient_norms",
+    "history",
+    "loss_by_length",
+    "mse_by_epoch",
+    "unrolled_rnn",
+]

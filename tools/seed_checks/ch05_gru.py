@@ -1,0 +1,79 @@
+"""Chapter 5 (GRU): the comparison table of SimpleRNN, LSTM and GRU, and the chapter's claims,
+on seeds 0, 1 and 2.
+
+The chapter's cells tagged `seed-checks` are executed (`notebook_namespace`), and their
+functions (and those of `helpers.gated` they use) are called with each seed. The thresholds
+are the notebook's asserts, repeated.
+"""
+
+from __future__ import annotations
+
+from tools.seed_checks import ROOT, notebook_namespace
+
+TITLE = "Chapter 5: gated recurrent units"
+CHAPTER = ROOT / "chapters" / "05_gru.ipynb"
+
+
+def _table_rows(nb: dict, runs: dict, seed: int) -> list[dict]:
+    """One row per cell: the chapter's comparison table for this seed."""
+    gated, bounds = nb["gated"], nb["bounds"]
+    solved_below = nb["solved_below"]
+    final = {cell: r["test_mse"][-1] for cell, r in runs.items()}
+    to_solve = {cell: r["epochs_to_solve"] for cell, r in runs.items()}
+    holds = (final["LSTM"] < solved_below and final["GRU"] < solved_below
+             and final["SimpleRNN"] > 0.9 * bounds["marker_blind"] and to_solve["SimpleRNN"] is None
+             and to_solve["GRU"] is not None and to_solve["LSTM"] is not None and to_solve["GRU"] < to_solve["LSTM"])
+    cpu = {cell: gated.epoch_cpu_seconds(cell, seed=seed) for cell in gated.CELLS}
+    cpu_ok = cpu["SimpleRNN"] < cpu["LSTM"] and cpu["SimpleRNN"] < cpu["GRU"] and cpu["GRU"] > 0.85 * cpu["LSTM"]
+    return [{
+        "check": "comparison table (adding problem, T = 40, same budget)", "seed": seed, "cell": cell,
+        "parameters": runs[cell]["model"].layers[0].count_params(), "cpu_s_per_epoch": cpu[cell],
+        "epochs_to_solve": to_solve[cell], "final_test_mse": final[cell],
+        "claim": "LSTM and GRU solve, GRU first; SimpleRNN > 0.9 x marker-blind; SimpleRNN cheapest per epoch, GRU > 0.85 x LSTM",
+        "holds": bool(holds and cpu_ok),
+    } for cell in gated.CELLS]
+
+
+def _gradient_row(nb: dict, runs: dict, seed: int) -> dict:
+    X_seq = runs["GRU"]["X_test"][0]
+    paths = {cell: nb["gradient_paths"](runs[cell], X_seq) for cell in runs}
+    far = nb["num_steps"]
+    gru_init, gru_trained = paths["GRU"]["initial"], paths["GRU"]["trained"]
+    checks = {
+        "init: GRU dh < 1e-5 and below the LSTM's dc and the SimpleRNN's dh": (
+            gru_init["h"][far] < 1e-5 and gru_init["h"][far] < paths["LSTM"]["initial"]["c"][far]
+            and gru_init["h"][far] < paths["SimpleRNN"]["initial"]["h"][far]
+        ),
+        "trained: GRU dh > 0.1, update path > 0.2": gru_trained["h"][far] > 0.1 and gru_trained["update path"][far] > 0.2,
+        "trained: SimpleRNN dh < 1e-3": paths["SimpleRNN"]["trained"]["h"][far] < 1e-3,
+    }
+    failed = [name for name, ok in checks.items() if not ok]
+    return {
+        "check": "gradient paths at distance T", "seed": seed,
+        "init_gru_dh": gru_init["h"][far], "init_lstm_dc": paths["LSTM"]["initial"]["c"][far],
+        "init_rnn_dh": paths["SimpleRNN"]["initial"]["h"][far],
+        "trained_gru_dh": gru_trained["h"][far], "trained_update_path": gru_trained["update path"][far],
+        "trained_rnn_dh": paths["SimpleRNN"]["trained"]["h"][far],
+        "claim": "all gradient-path claims" if not failed else "FAILED: " + ", ".join(failed), "holds": not failed,
+    }
+
+
+def _memory_unit_row(nb: dict, runs: dict, seed: int) -> dict:
+    inside = nb["memory_unit_update_gate"](runs["GRU"])
+    return {
+        "check": "GRU memory unit", "seed": seed, **inside,
+        "claim": "abs(corr) > 0.9; update gate < 0.6 at markers, > 0.9 elsewhere",
+        "holds": bool(inside["correlation"] > 0.9 and inside["update_marked"] < 0.6 and inside["update_unmarked"] > 0.9),
+    }
+
+
+def run(seeds=(0, 1, 2)) -> list[dict]:
+    """Chapter 5's claims for each seed. Returns one dict per measurement (see tools/seed_checks)."""
+    nb = notebook_namespace(CHAPTER)
+    table, rows = [], []
+    for seed in seeds:
+        runs = {cell: nb["gated"].adding_experiment(cell, nb["num_steps"], seed=seed) for cell in nb["gated"].CELLS}
+        table += _table_rows(nb, runs, seed)
+        rows.append(_gradient_row(nb, runs, seed))
+        rows.append(_memory_unit_row(nb, runs, seed))
+    return table + rows
