@@ -5,10 +5,23 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `style`: the book's plot style and palette (applied by `helpers.notebook.setup()`).
 - `sequences`: the unrolled graph, training curves, forecasts.
 - `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
+- `architectures`: the bidirectional graph, per-step curves, labelled points.
 """
 
+from helpers.plots.architectures import bidirectional_rnn, by_step, labelled_points
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.sequences import forecast, history, unrolled_rnn
 from helpers.plots.style import PALETTE
 
-__all__ = ["PALETTE", "bptt_flow", "forecast", "gradient_norms", "history", "loss_by_length", "unrolled_rnn"]
+__all__ = [
+    "PALETTE",
+    "bidirectional_rnn",
+    "bptt_flow",
+    "by_step",
+    "forecast",
+    "gradient_norms",
+    "history",
+    "labelled_points",
+    "loss_by_length",
+    "unrolled_rnn",
+]
