@@ -7,6 +7,7 @@ One module per domain; everything is re-exported here, so `from helpers import d
 - `synthetic`: generated series and tasks (noisy sine, adding problem, counting text).
 - `windows`: chronological splits, windows and training-only scaling.
 - `text`: character windows for language models; census first names (extra `text`).
+- `tagging`: per-step labelled sequences: run boundaries, points in a ring, echo streams.
 
 A module that reads a data set shipped in another package (statsmodels, music21, ...)
 imports that package inside its functions, never at the top, so `import helpers.data`
@@ -16,6 +17,7 @@ stays light and never imports TensorFlow. The package is named in an extra of
 """
 
 from helpers.data.synthetic import NUMBER_WORDS, adding_problem, adding_problem_baselines, counting_text, noisy_sine
+from helpers.data.tagging import echo_streams, ring_points, run_boundaries
 from helpers.data.text import census_first_names, char_sequences
 from helpers.data.windows import Standardizer, chronological_split, next_value_windows
 
@@ -28,6 +30,9 @@ __all__ = [
     "char_sequences",
     "chronological_split",
     "counting_text",
+    "echo_streams",
     "next_value_windows",
     "noisy_sine",
+    "ring_points",
+    "run_boundaries",
 ]

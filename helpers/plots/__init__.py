@@ -6,8 +6,10 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `sequences`: the unrolled graph, training curves, forecasts.
 - `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
 - `gated`: test error by epoch, gate activations over time, lines told apart by style.
+- `architectures`: the bidirectional graph, per-step curves, labelled points.
 """
 
+from helpers.plots.architectures import bidirectional_rnn, by_step, labelled_points
 from helpers.plots.gated import distinguish_lines, gate_heatmaps, mse_by_epoch
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.sequences import forecast, history, unrolled_rnn
@@ -15,12 +17,15 @@ from helpers.plots.style import PALETTE
 
 __all__ = [
     "PALETTE",
+    "bidirectional_rnn",
     "bptt_flow",
+    "by_step",
     "distinguish_lines",
     "forecast",
     "gate_heatmaps",
     "gradient_norms",
     "history",
+    "labelled_points",
     "loss_by_length",
     "mse_by_epoch",
     "unrolled_rnn",
