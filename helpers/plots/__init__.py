@@ -5,10 +5,24 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `style`: the book's plot style and palette (applied by `helpers.notebook.setup()`).
 - `sequences`: the unrolled graph, training curves, forecasts.
 - `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
+- `forecasting`: series with their splits, error by horizon, prediction intervals, anomalies.
 """
 
+from helpers.plots.forecasting import anomalies, error_by_horizon, prediction_interval, series_with_splits
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.sequences import forecast, history, unrolled_rnn
 from helpers.plots.style import PALETTE
 
-__all__ = ["PALETTE", "bptt_flow", "forecast", "gradient_norms", "history", "loss_by_length", "unrolled_rnn"]
+__all__ = [
+    "PALETTE",
+    "anomalies",
+    "bptt_flow",
+    "error_by_horizon",
+    "forecast",
+    "gradient_norms",
+    "history",
+    "loss_by_length",
+    "prediction_interval",
+    "series_with_splits",
+    "unrolled_rnn",
+]
