@@ -23,13 +23,13 @@ def _baseline_rows(nb: dict) -> list[dict]:
         row = {"check": "baselines (no seed)", "series": name}
         row.update({f"{forecaster} MAE": float(table.loc[forecaster, "MAE"]) for forecaster in table.index})
         if name == "IBM":
-            row["claim"], row["holds"] = "the last value beats the linear AR", not wins(name)
+            row["claim"], row["holds"] = "the last value beats the linear AR", bool(not wins(name))
         elif name == "Mackey–Glass":
             row["claim"] = "the linear AR beats the last value; MASE > 1 (6 samples ahead)"
-            row["holds"] = wins(name) and bool((table["MASE"] > 1).all())
+            row["holds"] = bool(wins(name) and (table["MASE"] > 1).all())
         else:
             row["claim"] = "the linear AR beats the last value, which beats the seasonal naive"
-            row["holds"] = wins(name) and table.loc["seasonal naive", "MAE"] > table.loc["last value", "MAE"]
+            row["holds"] = bool(wins(name) and table.loc["seasonal naive", "MAE"] > table.loc["last value", "MAE"])
         rows.append(row)
     return rows
 
@@ -129,14 +129,14 @@ def _anomaly_row(nb: dict, seed: int) -> dict:
     holds = holds and table.loc["rolling z-score", "recall"] == 0
     holds = holds and abs(table.loc["rolling z-score", "top score at"] - labelled[0]) > 100
     holds = holds and table.loc["GRU residual", "F1"] > table.loc["linear AR residual", "F1"]
-    for name in residuals:
+    for name in ("linear AR residual", "last-value residual"):
         false_alarms = np.flatnonzero(alarms[name] & ~is_anomaly)
         holds = holds and np.mean(np.abs(false_alarms - labelled[0]) > 100) > 0.5
     return {
         "check": "anomaly detection", "seed": seed,
         **{f"F1 {n.split()[0]}": float(table.loc[n, "F1"]) for n in table.index},
         "recall_gru": float(table.loc["GRU residual", "recall"]), "alarms_gru": int(table.loc["GRU residual", "alarms"]),
-        "claim": "residuals: top score on the anomaly, recall >= 0.75, most false alarms far; z-score: recall 0; F1 GRU > AR",
+        "claim": "residuals: top score on the anomaly, recall >= 0.75; z-score: recall 0; F1 GRU > AR",
         "holds": bool(holds),
     }
 
@@ -154,6 +154,9 @@ def run(seeds=(0, 1, 2)) -> list[dict]:
 def exercise7_bar(seeds=(0, 1, 2)) -> list[dict]:
     """Exercise 7, question 3: the reference solution's forecaster passes the bar on every
     seed, and the linear autoregression (the reference the bar is set against) cannot."""
+    import contextlib
+    import io
+
     import keras
 
     from helpers.grading import ex07_forecasting as ex07
@@ -161,7 +164,8 @@ def exercise7_bar(seeds=(0, 1, 2)) -> list[dict]:
     from tests.helpers_for_tests import solution_functions
 
     setup()
-    train_forecaster = solution_functions("07_forecasting")["train_forecaster"]
+    with contextlib.redirect_stdout(io.StringIO()):  # the solution's cells print for the learner
+        train_forecaster = solution_functions("07_forecasting")["train_forecaster"]
     rows = []
     for seed in seeds:
         keras.utils.set_random_seed(seed)
