@@ -3,6 +3,7 @@ intervals, and anomalies."""
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -28,6 +29,10 @@ def series_with_splits(panels: dict, n_train: dict, n_val: dict, ncols: int = 2)
         ax.axvspan(time[b], time[-1], color="0.65", label="test")
         ax.set_title(title, fontsize=10)
         ax.tick_params(labelsize=8)
+        if np.issubdtype(time.dtype, np.datetime64):  # a few short date labels, not crowded ones
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     for ax in grid.flat[len(panels):]:
         ax.set_axis_off()
     grid.flat[0].legend(fontsize=8, loc="upper left")
@@ -46,7 +51,7 @@ def error_by_horizon(errors: dict, ax=None, ylabel: str = "test MAE", title: str
     ax.set_xlabel("steps ahead")
     ax.set_ylabel(ylabel)
     ax.set_xticks(np.arange(1, max(len(v) for v in errors.values()) + 1))
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if title:
         ax.set_title(title)
     return ax
@@ -65,6 +70,8 @@ def prediction_interval(y_true, lower, median, upper, ax=None, title: str | None
     ax.plot(steps[outside], y_true[outside], "x", color=PALETTE[3], markersize=5, label="observed, outside")
     ax.set_xlabel("day of the test part")
     ax.set_ylabel(ylabel)
+    low, high = min(np.min(lower), np.min(y_true)), max(np.max(upper), np.max(y_true))
+    ax.set_ylim(low - 0.05 * (high - low), high + 0.25 * (high - low))  # room for the legend
     ax.legend(fontsize=8, ncol=4, loc="upper left")
     if title:
         ax.set_title(title)
