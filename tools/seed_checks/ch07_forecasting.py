@@ -109,13 +109,15 @@ def _tutorial_row(nb: dict, seed: int) -> dict:
         and r["raw, training MAE"] > 3
         and abs(r["scaled"][0] - 100) < 1.5
         and r["scaled"][1] < 170
+        and r["scaled, saturated"] < 0.25
         and bool(np.allclose(r["changes"], [100, 200], atol=0.1))
     )
     return {
         "check": "predict 100 from 90..99", "seed": seed, "raw_100": float(r["raw"][0]), "raw_200": float(r["raw"][1]),
         "raw_bound": r["raw bound"], "saturated_%": 100 * r["raw, saturated"], "scaled_100": float(r["scaled"][0]),
-        "scaled_200": float(r["scaled"][1]), "changes_200": float(r["changes"][1]),
-        "claim": "unscaled: stuck at its ceiling < 90, saturated; scaled: 100 +- 1.5 but < 170 for 200; changes: exact",
+        "scaled_200": float(r["scaled"][1]),
+        "scaled_saturated_%": 100 * r["scaled, saturated"], "changes_200": float(r["changes"][1]),
+        "claim": "unscaled: stuck at its ceiling < 90, saturated; scaled: unsaturated, 100 +- 1.5 but < 170 for 200; changes: exact",
         "holds": bool(holds),
     }
 
