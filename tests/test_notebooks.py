@@ -27,7 +27,8 @@ def test_stored_stripped_with_badge_and_setup_cell(path):
     assert all(c.get("id") for c in nb["cells"])
     first = "".join(nb["cells"][0]["source"])
     assert f"]({nbtools.colab_url(relpath)})" in first, "the badge opens this notebook in the Colab edition"
-    assert "".join(code[0]["source"]) == nbtools.setup_source()
+    extras = nb["metadata"].get("rnn_book", {}).get("extras", [])  # e.g. chapter 7's ["timeseries"]
+    assert "".join(code[0]["source"]) == nbtools.setup_source(extras)
 
 
 def test_setup_cell_installs_helpers_from_the_configured_repository_without_tensorflow():

@@ -7,9 +7,11 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `gradients`: the backward pass, gradient norms by distance, loss by sequence length.
 - `gated`: test error by epoch, gate activations over time, lines told apart by style.
 - `architectures`: the bidirectional graph, per-step curves, labelled points.
+- `forecasting`: series with their splits, error by horizon, prediction intervals, anomalies.
 """
 
 from helpers.plots.architectures import bidirectional_rnn, by_step, labelled_points
+from helpers.plots.forecasting import anomalies, error_by_horizon, prediction_interval, series_with_splits
 from helpers.plots.gated import distinguish_lines, gate_heatmaps, mse_by_epoch
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.sequences import forecast, history, unrolled_rnn
@@ -17,10 +19,12 @@ from helpers.plots.style import PALETTE
 
 __all__ = [
     "PALETTE",
+    "anomalies",
     "bidirectional_rnn",
     "bptt_flow",
     "by_step",
     "distinguish_lines",
+    "error_by_horizon",
     "forecast",
     "gate_heatmaps",
     "gradient_norms",
@@ -28,5 +32,7 @@ __all__ = [
     "labelled_points",
     "loss_by_length",
     "mse_by_epoch",
+    "prediction_interval",
+    "series_with_splits",
     "unrolled_rnn",
 ]
