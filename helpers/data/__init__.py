@@ -6,7 +6,10 @@ One module per domain; everything is re-exported here, so `from helpers import d
 
 - `synthetic`: generated series and tasks (noisy sine, adding problem, counting text).
 - `windows`: chronological splits, windows and training-only scaling.
-- `text`: character windows for language models; census first names (extra `text`).
+- `text`: character windows for language models; census first names (extra `text`); the
+  English text of Python's own help topics (`pydoc_data`, part of every Python).
+- `music`: Bach's four-part chorales on a time grid (package data converted from music21 by
+  `tools/convert_chorales.py`, so music21 is never needed to read them).
 
 A module that reads a data set shipped in another package (statsmodels, music21, ...)
 imports that package inside its functions, never at the top, so `import helpers.data`
@@ -16,18 +19,23 @@ stays light and never imports TensorFlow. The package is named in an extra of
 """
 
 from helpers.data.synthetic import NUMBER_WORDS, adding_problem, adding_problem_baselines, counting_text, noisy_sine
-from helpers.data.text import census_first_names, char_sequences
+from helpers.data.music import VOICES, bach_chorale_info, bach_chorales
+from helpers.data.text import census_first_names, char_sequences, python_docs_text
 from helpers.data.windows import Standardizer, chronological_split, next_value_windows
 
 __all__ = [
     "NUMBER_WORDS",
     "Standardizer",
+    "VOICES",
     "adding_problem",
     "adding_problem_baselines",
+    "bach_chorale_info",
+    "bach_chorales",
     "census_first_names",
     "char_sequences",
     "chronological_split",
     "counting_text",
     "next_value_windows",
     "noisy_sine",
+    "python_docs_text",
 ]
