@@ -28,7 +28,8 @@ def test_stored_stripped_with_badge_and_setup_cell(path):
     first = "".join(nb["cells"][0]["source"])
     url, branch = nbtools.repository()
     assert f"/blob/{branch}/{relpath})" in first and url.removeprefix("https://github.com/") in first
-    assert "".join(code[0]["source"]) == nbtools.setup_source()
+    extras = nb["metadata"].get("rnn_book", {}).get("extras", [])
+    assert "".join(code[0]["source"]) == nbtools.setup_source(extras)
 
 
 def test_setup_cell_installs_helpers_from_the_configured_repository_without_tensorflow():
