@@ -40,14 +40,18 @@ def _names_rows(nb: dict, seed: int) -> list[dict]:
     }
     stats = nb["temperature_stats"](step, seed)
     taus = nb["temperatures"]
+    judged = stats["judge (nats/char)"]
+    judge_real = float(nb["ngram_nll"](nb["judge"], nb["name_ids"](nb["test_names"])).mean())
     temperature_row = {
         "check": "names: temperature", "seed": seed,
         **{f"new_{t}": float(v) for t, v in zip(taus, stats["new"])},
         **{f"judge_{t}": float(v) for t, v in zip(taus, stats["judge (nats/char)"])},
+        "judge_real_names": judge_real,
         "real_unseen_1.0": float(stats["real but unseen"][taus.index(1.0)]),
-        "claim": "share new and judge's nats rise with temperature; real unseen at 1.0 > 0.5 %",
-        "holds": bool(np.all(np.diff(stats["new"]) > 0) and np.all(np.diff(stats["judge (nats/char)"]) > 0)
-                      and stats["real but unseen"][taus.index(1.0)] > 0.005),
+        "claim": "share new and judge's nats rise with temperature; judge: coldest < real names < hottest; "
+                 "real unseen at 1.0 > 0.5 %",
+        "holds": bool(np.all(np.diff(stats["new"]) > 0) and np.all(np.diff(judged) > 0)
+                      and judged[0] < judge_real < judged[-1] and stats["real but unseen"][taus.index(1.0)] > 0.005),
     }
     return [names_row, temperature_row]
 
