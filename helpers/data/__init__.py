@@ -6,10 +6,13 @@ One module per domain; everything is re-exported here, so `from helpers import d
 
 - `synthetic`: generated series and tasks (noisy sine, adding problem, counting text).
 - `windows`: chronological splits, windows and training-only scaling.
-- `text`: character windows for language models; census first names (extra `text`).
+- `text`: character windows for language models; census first names (extra `text`); the
+  English text of Python's own help topics (`pydoc_data`, part of every Python).
 - `tagging`: per-step labelled sequences: run boundaries, points in a ring, echo streams.
 - `timeseries`: real series (sunspots, CO2, Seattle weather, stock prices; extra
   `timeseries`), the generated Mackey-Glass series, and a labelled anomaly series.
+- `music`: Bach's four-part chorales on a time grid (package data converted from music21 by
+  `tools/convert_chorales.py`, so music21 is never needed to read them).
 
 A module that reads a data set shipped in another package (statsmodels, music21, ...)
 imports that package inside its functions, never at the top, so `import helpers.data`
@@ -18,9 +21,10 @@ stays light and never imports TensorFlow. The package is named in an extra of
 (`rnn_book.extras`), so that its setup cell installs it in Colab.
 """
 
+from helpers.data.music import VOICES, bach_chorale_info, bach_chorales
 from helpers.data.synthetic import NUMBER_WORDS, adding_problem, adding_problem_baselines, counting_text, noisy_sine
 from helpers.data.tagging import echo_streams, ring_points, run_boundaries
-from helpers.data.text import census_first_names, char_sequences
+from helpers.data.text import census_first_names, char_sequences, python_docs_text
 from helpers.data.timeseries import (
     co2_weekly,
     fill_forward,
@@ -30,13 +34,16 @@ from helpers.data.timeseries import (
     sunspots,
     ucr_anomaly_135,
 )
-from helpers.data.windows import Standardizer, chronological_split, next_value_windows
+from helpers.data.windows import chronological_split, next_value_windows, Standardizer
 
 __all__ = [
     "NUMBER_WORDS",
     "Standardizer",
+    "VOICES",
     "adding_problem",
     "adding_problem_baselines",
+    "bach_chorale_info",
+    "bach_chorales",
     "census_first_names",
     "char_sequences",
     "chronological_split",
@@ -47,6 +54,7 @@ __all__ = [
     "mackey_glass",
     "next_value_windows",
     "noisy_sine",
+    "python_docs_text",
     "ring_points",
     "run_boundaries",
     "seattle_weather",

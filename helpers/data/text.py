@@ -49,3 +49,16 @@ def census_first_names(sex: str) -> tuple[list[str], np.ndarray]:
     names = [f[0].lower() for f in fields]
     percent = np.array([float(f[1]) for f in fields])  # (num_names,)
     return names, percent
+
+
+def python_docs_text() -> str:
+    """English prose that ships with every Python: the help topics of `pydoc_data.topics`.
+
+    The 79 topics (the "assert" statement, assignment, ... "with", "yield"), in alphabetical
+    order of their keys, joined by newlines: about 465,000 characters of the language
+    reference, with its code examples. The exact text depends on the Python version (each
+    release edits the reference), so the figures computed from it do too.
+    """
+    from pydoc_data.topics import topics
+
+    return "\n".join(topics[key] for key in sorted(topics))

@@ -8,12 +8,16 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `gated`: test error by epoch, gate activations over time, lines told apart by style.
 - `architectures`: the bidirectional graph, per-step curves, labelled points.
 - `forecasting`: series with their splits, error by horizon, prediction intervals, anomalies.
+- `language`: what sampling temperature does; the loss along a chunk of text.
+- `music`: piano rolls, and chorales made audible (a waveform synthesised with NumPy).
 """
 
 from helpers.plots.architectures import bidirectional_rnn, by_step, labelled_points
 from helpers.plots.forecasting import anomalies, error_by_horizon, prediction_interval, series_with_splits
 from helpers.plots.gated import distinguish_lines, gate_heatmaps, mse_by_epoch
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
+from helpers.plots.language import loss_by_position, temperature_tradeoff
+from helpers.plots.music import piano_roll, synthesize
 from helpers.plots.sequences import forecast, history, unrolled_rnn
 from helpers.plots.style import PALETTE
 
@@ -31,8 +35,12 @@ __all__ = [
     "history",
     "labelled_points",
     "loss_by_length",
+    "loss_by_position",
     "mse_by_epoch",
+    "piano_roll",
     "prediction_interval",
     "series_with_splits",
+    "synthesize",
+    "temperature_tradeoff",
     "unrolled_rnn",
 ]
