@@ -10,23 +10,29 @@ returns the axes. One module per subject; everything is re-exported here, so
 - `forecasting`: series with their splits, error by horizon, prediction intervals, anomalies.
 - `language`: what sampling temperature does; the loss along a chunk of text.
 - `music`: piano rolls, and chorales made audible (a waveform synthesised with NumPy).
+- `classification`: a confusion matrix, and one sequence drawn feature by feature.
+- `seq2seq`: attention heatmaps, and scores by input length.
 """
 
 from helpers.plots.architectures import bidirectional_rnn, by_step, labelled_points
+from helpers.plots.classification import confusion_matrix, sequence_features
 from helpers.plots.forecasting import anomalies, error_by_horizon, prediction_interval, series_with_splits
 from helpers.plots.gated import distinguish_lines, gate_heatmaps, mse_by_epoch
 from helpers.plots.gradients import bptt_flow, gradient_norms, loss_by_length
 from helpers.plots.language import loss_by_position, temperature_tradeoff
 from helpers.plots.music import piano_roll, synthesize
+from helpers.plots.seq2seq import attention_heatmaps, score_by_group
 from helpers.plots.sequences import forecast, history, unrolled_rnn
 from helpers.plots.style import PALETTE
 
 __all__ = [
     "PALETTE",
     "anomalies",
+    "attention_heatmaps",
     "bidirectional_rnn",
     "bptt_flow",
     "by_step",
+    "confusion_matrix",
     "distinguish_lines",
     "error_by_horizon",
     "forecast",
@@ -39,6 +45,8 @@ __all__ = [
     "mse_by_epoch",
     "piano_roll",
     "prediction_interval",
+    "score_by_group",
+    "sequence_features",
     "series_with_splits",
     "synthesize",
     "temperature_tradeoff",
