@@ -93,6 +93,10 @@ ATTENTION_MISTAKES = {
     "padding rows got weight": lambda s, H, W_q, W_k, v, length: _softmax(_scores(s, H, W_q, W_k, v)),
     "these are the scores": lambda s, H, W_q, W_k, v, length: np.where(np.arange(len(H)) < length, _scores(s, H, W_q, W_k, v), 0.0),
     "padding included": lambda s, H, W_q, W_k, v, length: _softmax(_scores(s, H, W_q, W_k, v)[:length]),
+    "tanh is missing": lambda s, H, W_q, W_k, v, length: np.concatenate(
+        [_softmax(((W_q @ s + H @ W_k.T) @ v)[:length]), np.zeros(len(H) - length)]),
+    "got score 0": lambda s, H, W_q, W_k, v, length: _softmax(
+        np.where(np.arange(len(H)) < length, _scores(s, H, W_q, W_k, v), 0.0)),
 }
 
 

@@ -181,6 +181,8 @@ def q3_verify(case, payload):
     suspects = {
         "it is transposed: row i counts the examples whose TRUE class is i, column j those PREDICTED as j.": expected.T,
         "count the examples, do not normalise the rows.": expected / np.maximum(expected.sum(axis=1, keepdims=True), 1),
+        "each (true, predicted) pair is counted once however often it occurs: C[y_true, y_pred] += 1 adds 1 once "
+        "per distinct index pair. Use np.add.at(C, (y_true, y_pred), 1) or a loop.": (expected > 0).astype(np.float64),
     }
     expect_close(got, expected, "the confusion matrix", suspects, atol=1e-9)
 

@@ -304,7 +304,13 @@ def q4_verify(case, payload):
     expected = np.asarray(weights, dtype=np.float64)[0, 0]  # (num_letters,)
     scores = np.tanh(W_q @ s + H @ W_k.T) @ v  # (num_letters,): the scores of every row, padding included
     softmax = lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    real = np.arange(len(scores)) < length  # (num_letters,)
+    linear = (W_q @ s + H @ W_k.T) @ v  # (num_letters,): the scores without the tanh
     suspects = {
+        "the tanh is missing: e_j = v . tanh(W_q s + W_k h_j), the tanh before the product with v.":
+            np.where(real, softmax(np.where(real, linear, -np.inf)), 0.0),
+        "the padding rows got score 0, which still gives them weight: exclude them from the softmax (score -inf).":
+            softmax(np.where(real, scores, 0.0)),
         "the padding rows got weight: take the softmax over the first `length` rows only, and give the others 0.": softmax(scores),
         "these are the scores; the weights are their softmax over the real rows.": np.where(np.arange(len(scores)) < length, scores, 0.0),
         "the weights must be the softmax of the scores, not the scores divided by their sum.":
