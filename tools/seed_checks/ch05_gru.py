@@ -87,4 +87,23 @@ def run(seeds=(0, 1, 2)) -> list[dict]:
         table += _table_rows(nb, runs, seed)
         rows.append(_gradient_row(nb, runs, seed))
         rows.append(_memory_unit_row(nb, runs, seed))
+        rows += learning_rate_rows(nb, seed)
     return table + rows
+
+OTHER_RATES = (0.005, 0.01)  # besides the budget's own learning rate
+
+
+def learning_rate_rows(nb: dict, seed: int) -> list[dict]:
+    """Epochs to solve of the LSTM and the GRU at other learning rates: is "the GRU first" a property of one rate?"""
+    gated = nb["gated"]
+    rows = []
+    for lr in OTHER_RATES:
+        runs = {cell: gated.adding_experiment(cell, nb["num_steps"], seed=seed, learning_rate=lr) for cell in ("LSTM", "GRU")}
+        rows.append({"check": "LSTM and GRU at other learning rates (T = 40)", "seed": seed, "learning_rate": lr,
+                     **{f"{cell}_epochs_to_solve": r["epochs_to_solve"] for cell, r in runs.items()},
+                     **{f"{cell}_final_test_mse": r["test_mse"][-1] for cell, r in runs.items()},
+                     "claim": "the GRU solves, before the LSTM (or the LSTM does not)",
+                     "holds": bool(runs["GRU"]["epochs_to_solve"] is not None and (
+                         runs["LSTM"]["epochs_to_solve"] is None
+                         or runs["GRU"]["epochs_to_solve"] < runs["LSTM"]["epochs_to_solve"]))})
+    return rows
