@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from helpers.grading import check
+from helpers.grading.ex03_vanishing_exploding import _numpy_products
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION3 = solution_functions("03_vanishing_exploding")
@@ -33,6 +34,10 @@ JACOBIAN_MISTAKES = {
     ),
     "reversed": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[::-1],
     "identity": lambda X, W_xh, W_hh, b_h: np.concatenate([[1.0], SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)]),
+    "multiplied in reverse order": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "reversed"),
+    "W_hh is transposed": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
+    "X of shape \\(8, 3\\)": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X[:6], W_xh, W_hh, b_h),
+    "one array of shape": lambda X, W_xh, W_hh, b_h: list(SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[:, None]),
 }
 
 
@@ -45,6 +50,8 @@ def test_jacobian_norm_mistakes_are_named(cause):
 RADIUS_MISTAKES = {
     "largest singular value": lambda W: np.linalg.norm(W, 2),
     "absolute value": lambda W: float(np.max(np.linalg.eigvals(W).real)),
+    "eigvalsh": lambda W: float(np.max(np.abs(np.linalg.eigvalsh(W)))),
+    "a float": lambda W: np.abs(np.linalg.eigvals(W)),
 }
 
 
@@ -84,6 +91,17 @@ IRNN_MISTAKES = {
     "identity": _irnn(recurrent_initializer="orthogonal"),
     "small and random": _irnn(kernel_initializer="glorot_uniform"),
 }
+
+
+def test_an_irnn_with_a_relu_output_is_refused():
+    def build_irnn(num_steps, num_inputs, num_hiddens, num_outputs):
+        model = _irnn()(num_steps, num_inputs, num_hiddens, num_outputs)
+        model.layers[-1].activation = keras.activations.relu
+        return keras.Sequential([keras.Input(shape=(num_steps, num_inputs)), model.layers[0],
+                                 keras.layers.Dense(num_outputs, activation="relu")])
+
+    with pytest.raises(AssertionError, match="no activation"):
+        check("03.q4", build_irnn)
 
 
 @pytest.mark.parametrize("cause", IRNN_MISTAKES)

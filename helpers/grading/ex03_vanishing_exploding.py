@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.grading import feedback
+from helpers.grading.feedback import CHANGED, expect_close, naming_case, shapes_of
 from helpers.grading.question import (
     Question,
-    as_array,
-    call_answer,
-    expect_close,
     expect_shape,
     MODEL_ARGS,
     model_cases,
@@ -45,7 +44,24 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"norms": as_array(call_answer(answer, case, JACOBIAN_ARGS), "the norms")}
+    norms, changed = feedback.call(answer, case, JACOBIAN_ARGS)
+    hint = "Stack them into one array of shape (num_steps,): np.array(norms)."
+    return {"norms": feedback.to_array(norms, "the norms", hint), CHANGED: np.array(changed)}
+
+
+def _numpy_products(X, W_xh, W_hh, b_h, mistake=None) -> np.ndarray:
+    """The norms of d h_T / d h_{T-k} with one known mistake made on purpose, to name it."""
+    h, states = np.zeros(W_hh.shape[0]), []
+    for x_t in X:
+        h = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,)
+        states.append(h)
+    W = W_hh.T if mistake == "transposed" else W_hh  # (num_hiddens, num_hiddens)
+    J, norms = np.eye(W.shape[0]), []
+    for h_j in reversed(states):  # j = T, ..., 1
+        factor = np.diag(1 - h_j**2) @ W  # (num_hiddens, num_hiddens)
+        J = factor @ J if mistake == "reversed" else J @ factor
+        norms.append(np.linalg.norm(J, 2))
+    return np.array(norms)  # (num_steps,)
 
 
 def _keras_jacobians(X, W_xh, W_hh, b_h) -> list[np.ndarray]:
@@ -66,7 +82,9 @@ def _keras_jacobians(X, W_xh, W_hh, b_h) -> list[np.ndarray]:
     return [np.asarray(tape.jacobian(states[T], states[T - k], experimental_use_pfor=False))[0, :, 0, :] for k in range(1, T + 1)]
 
 
+@naming_case(lambda case: shapes_of(case, ["X", "W_hh"]))
 def q1_verify(case, payload):
+    feedback.expect_unchanged(payload)
     X, W_xh, W_hh, b_h = (case[k] for k in JACOBIAN_ARGS)
     T = X.shape[0]
     got = payload["norms"]
@@ -81,6 +99,10 @@ def q1_verify(case, payload):
             [np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in range(1, T + 1)]
         ),
         "the order is reversed: entry k - 1 is for d h_T / d h_{T-k}, k steps back from the end.": expected[::-1],
+        "the factors are multiplied in reverse order: going back one step multiplies the product on the right, "
+        "J = J @ (D_j W_hh), because the later steps stand on the left.": _numpy_products(X, W_xh, W_hh, b_h, "reversed"),
+        "W_hh is transposed in the factors: dh_j/dh_{j-1} = diag(1 - h_j**2) @ W_hh in the book's layout "
+        "(h_j = tanh(W_hh @ h_{j-1} + ...)).": _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
     }
     expect_close(got, expected, "the norms", suspects, atol=1e-6)
 
@@ -89,7 +111,9 @@ def q1_verify(case, payload):
 
 def q2_cases(hidden: bool) -> list[dict]:
     rotation = np.array([[0.0, -1.0], [1.0, 0.0]]) * 0.9  # eigenvalues +-0.9i: no real eigenvalue
-    shear = np.array([[0.5, 3.0], [0.0, 0.5]])  # radius 0.5, largest singular value above 3
+    # radius 0.5, largest singular value above 3, and not symmetric: eigvalsh (which reads one
+    # triangle only) gets it wrong
+    shear = np.array([[0.5, 0.0], [3.0, 0.5]])
     cases = [{"W": rotation}, {"W": shear}]
     if hidden:
         rng = np.random.default_rng(81)
@@ -98,12 +122,15 @@ def q2_cases(hidden: bool) -> list[dict]:
 
 
 def q2_run(answer, case):
-    return {"radius": as_array(call_answer(answer, case, ["W"]), "the spectral radius")}
+    radius, changed = feedback.call(answer, case, ["W"])
+    return {"radius": feedback.to_float(radius, "the spectral radius"), CHANGED: np.array(changed)}
 
 
+@naming_case(lambda case: f"W = {np.array2string(case['W'], precision=2, separator=', ')}" if case["W"].size <= 4 else shapes_of(case, ["W"]))
 def q2_verify(case, payload):
     import tensorflow as tf
 
+    feedback.expect_unchanged(payload)
     W = case["W"]
     got = payload["radius"]
     expect_shape(got, (), "the spectral radius", {})
@@ -112,6 +139,8 @@ def q2_verify(case, payload):
     suspects = {
         "that is the largest singular value (the spectral norm); the radius is the largest |eigenvalue|.": np.linalg.norm(W, 2),
         "take the absolute value (modulus) of the eigenvalues, which may be negative or complex.": float(np.max(eigenvalues.real)),
+        "np.linalg.eigvalsh is only for symmetric matrices (it reads one triangle); use np.linalg.eigvals.":
+            float(np.max(np.abs(np.linalg.eigvalsh(W)))),
     }
     expect_close(got, np.float64(expected), "the spectral radius", suspects, atol=1e-8)
 
@@ -195,6 +224,13 @@ def q4_verify(case, payload):
     if len(rnns) != 1 or rnns[0].units != n_h:
         raise AssertionError(f"expected one SimpleRNN layer with {n_h} units, then a Dense layer.")
     rnn = rnns[0]
+    denses = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(denses) != 1 or denses[0].get_config()["activation"] != "linear":
+        found = denses[0].get_config()["activation"] if denses else "none"
+        raise AssertionError(
+            f"expected one Dense({n_y}) output layer with no activation (linear), found activation {found}: "
+            "the output predicts a real number, which a relu (or any squashing) output cannot do."
+        )
     if rnn.get_config()["activation"] != "relu":
         raise AssertionError(f"the SimpleRNN's activation is {rnn.get_config()['activation']}; an IRNN uses relu.")
     kernel, recurrent_kernel, bias = (np.asarray(w) for w in rnn.get_weights())
