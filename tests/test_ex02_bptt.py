@@ -151,7 +151,21 @@ def _in_place_without_restoring(f, x, eps=1e-5):
     return grad
 
 
+def _aliased(f, x, eps=1e-5):
+    """x_plus = x does not copy: f is evaluated at x + eps and at x."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x_plus = x
+        x_plus[i] += eps
+        f_plus = f(x_plus)
+        x_minus = x
+        x_minus[i] -= eps
+        grad[i] = (f_plus - f(x_minus)) / (2 * eps)
+    return grad
+
+
 GRADIENT_MISTAKES = {
+    "does not copy": _aliased,
     "forward difference": _forward_difference,
     "2\\*eps": lambda f, x, eps=1e-5: 2 * SOLUTION2["numerical_gradient"](f, x, eps),
     "changed in place": _in_place_without_restoring,

@@ -61,14 +61,16 @@ def test_spectral_radius_mistakes_are_named(cause):
         check("03.q2", RADIUS_MISTAKES[cause])
 
 
-def test_the_exploding_setup_diverges_without_clipping_and_thresholds_are_judged_by_training():
-    from helpers.grading.ex03 import train_exploding_rnn
+def test_thresholds_are_judged_by_learning_and_no_clipping_does_not_learn():
+    from helpers.grading.ex03_vanishing_exploding import learns, train_exploding_rnn
 
-    assert not np.all(np.isfinite(train_exploding_rnn(None, seed=0)))
-    with pytest.raises(AssertionError, match="smaller threshold"):
-        check("03.q3", lambda: 30.0)
+    assert not learns(train_exploding_rnn(None, seed=0))
+    with pytest.raises(AssertionError, match="repeating the last value"):
+        check("03.q3", lambda: 1e6)  # never clips: the explosion goes through
     with pytest.raises(AssertionError, match="positive"):
         check("03.q3", lambda: -1.0)
+    with pytest.raises(AssertionError, match="a float"):
+        check("03.q3", lambda: [3.0])
 
 
 def _irnn(**changes):

@@ -282,10 +282,17 @@ def q3_verify(case, payload):
         step = np.zeros_like(x)
         step[i] = EPS
         forward[i] = (f(x + step) - f(x)) / EPS
+    aliased = np.zeros_like(x)  # x_plus = x; x_minus = x: f(x + eps) - f(x), over 2 eps
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = EPS
+        aliased[i] = (f(x + step) - f(x)) / (2 * EPS)
     suspects = {
         "that is the forward difference (f(x+eps) - f(x)) / eps; use the centred one, (f(x+eps) - f(x-eps)) / (2 eps).": forward,
+        "x_plus = x does not copy: both names are the same array, so f was evaluated at x + eps and at x. "
+        "Use x.copy(), or perturb one entry, evaluate, and put it back.": aliased,
         "the centred difference must divide by 2*eps.": 2 * expected,
-        "the centred difference divides by 2*eps, not by eps squared or 4*eps.": expected / 2,
+        "the centred difference divides by 2*eps, not by 4*eps.": expected / 2,
     }
     expect_close(payload["grad"], expected, "the gradient", suspects, atol=1e-7)
 

@@ -88,7 +88,7 @@ def q1_verify(case, payload):
     X, W_xh, W_hh, b_h = (case[k] for k in JACOBIAN_ARGS)
     T = X.shape[0]
     got = payload["norms"]
-    expect_shape(got, (T,), "the norms", {(T + 1,): "Return k = 1 .. T only: d h_T / d h_{T-k} for k = 0 is the identity."})
+    expect_shape(got, (T,), "the array of norms", {(T + 1,): "Return k = 1 .. T only: d h_T / d h_{T-k} for k = 0 is the identity."})
     jacobians = _keras_jacobians(X, W_xh, W_hh, b_h)
     expected = np.array([np.linalg.norm(J, 2) for J in jacobians])  # (num_steps,)
     suspects = {
@@ -104,7 +104,7 @@ def q1_verify(case, payload):
         "W_hh is transposed in the factors: dh_j/dh_{j-1} = diag(1 - h_j**2) @ W_hh in the book's layout "
         "(h_j = tanh(W_hh @ h_{j-1} + ...)).": _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
     }
-    expect_close(got, expected, "the norms", suspects, atol=1e-6)
+    expect_close(got, expected, "the array of norms", suspects, atol=1e-6)
 
 
 # --- q2: the spectral radius ---------------------------------------------------------
@@ -145,23 +145,29 @@ def q2_verify(case, payload):
     expect_close(got, np.float64(expected), "the spectral radius", suspects, atol=1e-8)
 
 
-# --- q3: a clipping threshold that makes an exploding setup train --------------------
+# --- q3: a clipping threshold that makes an exploding setup learn --------------------
 
-EXPLODING = {"num_samples": 256, "num_steps": 10, "num_hiddens": 16, "gain": 2.5, "learning_rate": 0.2, "epochs": 20}
+# Chapter 3's exploding run: its first recurrent gradient is hundreds of times the Dense
+# layer's, and the learning rate is far below what the Dense layer alone could bear
+# (tools/seed_checks/ch03_vanishing_exploding.py checks both on these seeds).
+EXPLODING = {"num_steps": 50, "num_hiddens": 16, "rho": 2.0, "input_scale": 0.1,
+             "learning_rate": 0.02, "momentum": 0.9, "num_updates": 100}
 CLIP_SEEDS = (0, 1, 2)
-# "Trains" means: every epoch's loss is finite and the last is below this. Always predicting
-# the mean target scores 2/12 = 0.167; this bound is looser, so that any threshold that
-# stops the divergence and lets SGD make progress passes. Which thresholds pass is measured
-# by `python -m tools.seed_checks` (in `make bench`): reports/benchmarks.md.
-TRAINED_BELOW = 0.25
+# "Learns" means: every loss finite, and the mean of the last 10 below this fraction of the
+# persistence baseline (repeat the last value), the strongest simple baseline; without
+# clipping the run ends above the baseline on every seed. Which thresholds pass is measured by
+# `python -m tools.seed_checks 03` (reports/benchmarks.md).
+LEARNED_BELOW = 0.95
 
 
-def train_exploding_rnn(global_clipnorm=None, seed: int = 0) -> list[float]:
-    """Train the exercise's exploding setup and return the training loss of every epoch.
+def train_exploding_rnn(global_clipnorm=None, seed: int = 0) -> dict:
+    """Train chapter 3's exploding setup; return {"losses": the loss of every update,
+    "persistence": the MSE of repeating the last value, "mean": the MSE of predicting the mean}.
 
-    A SimpleRNN whose recurrent weights start orthogonal times 2.5 (spectral radius 2.5),
-    trained by plain SGD with a large learning rate on the adding problem
-    (helpers.data.adding_problem). `global_clipnorm` is passed to keras.optimizers.SGD.
+    A SimpleRNN of 16 units, W_hh starting as 2 x an orthogonal matrix and small input
+    weights, reads 50 values of a noisy sine (helpers.data.noisy_sine) and predicts the
+    next; full-batch SGD with momentum 0.9 and learning rate 0.02, 100 updates.
+    `global_clipnorm` is passed to keras.optimizers.SGD (None: no clipping).
     """
     import keras
     import tensorflow as tf
@@ -170,16 +176,39 @@ def train_exploding_rnn(global_clipnorm=None, seed: int = 0) -> list[float]:
 
     s = EXPLODING
     tf.config.experimental.enable_op_determinism()  # the grader's process must get the learner's numbers
+    series = data.noisy_sine(num_points=300 + s["num_steps"], seed=seed)  # (300 + num_steps,)
+    X, Y = data.next_value_windows(series, s["num_steps"])  # (300, num_steps, 1), (300,)
+    baselines = {"persistence": float(np.mean((X[:, -1, 0] - Y) ** 2)), "mean": float(np.var(Y))}
     keras.utils.set_random_seed(seed)
-    X, Y = data.adding_problem(s["num_samples"], s["num_steps"], seed=seed)  # (n, T, 2), (n,)
     model = keras.Sequential([
-        keras.Input(shape=(s["num_steps"], 2)),
-        keras.layers.SimpleRNN(s["num_hiddens"], recurrent_initializer=keras.initializers.Orthogonal(gain=s["gain"])),
+        keras.Input(shape=(s["num_steps"], 1)),
+        keras.layers.SimpleRNN(
+            s["num_hiddens"],
+            kernel_initializer=keras.initializers.RandomNormal(stddev=s["input_scale"]),
+            recurrent_initializer=keras.initializers.Orthogonal(gain=s["rho"]),
+        ),
         keras.layers.Dense(1),
     ])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=s["learning_rate"], global_clipnorm=global_clipnorm), loss="mse")
-    history = model.fit(X, Y, epochs=s["epochs"], batch_size=32, shuffle=False, verbose=0)
-    return [float(v) for v in history.history["loss"]]
+    optimizer = keras.optimizers.SGD(s["learning_rate"], momentum=s["momentum"], global_clipnorm=global_clipnorm)
+    Y = Y[:, None]  # (300, 1)
+
+    @tf.function
+    def train_step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(X) - Y))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    losses = [float(train_step()) for _ in range(s["num_updates"])]
+    return {"losses": losses, **baselines}
+
+
+def learns(run: dict) -> bool:
+    """Whether a run of train_exploding_rnn learned: finite, and its last 10 losses on average
+    below LEARNED_BELOW x the persistence baseline."""
+    losses = np.asarray(run["losses"])
+    return bool(np.all(np.isfinite(losses)) and losses[-10:].mean() < LEARNED_BELOW * run["persistence"])
 
 
 def q3_cases(hidden: bool) -> list[dict]:
@@ -187,23 +216,26 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"clipnorm": as_array(call_answer(answer, case, []), "the threshold")}
+    value, _ = feedback.call(answer, case, [])
+    return {"clipnorm": feedback.to_float(value, "the threshold")}
 
 
 def q3_verify(case, payload):
-    value = payload["clipnorm"]
-    expect_shape(value, (), "the threshold", {})
+    value = float(payload["clipnorm"])
     if not (np.isfinite(value) and value > 0):
-        raise AssertionError(f"the threshold must be a positive number, got {float(value):g}.")
+        raise AssertionError(f"the threshold must be a positive number, got {value:g}.")
     for seed in CLIP_SEEDS:
-        losses = train_exploding_rnn(float(value), seed)
+        run = train_exploding_rnn(value, seed)
+        losses = np.asarray(run["losses"])
         if not np.all(np.isfinite(losses)):
-            raise AssertionError(f"with global_clipnorm={float(value):g} the loss for seed {seed} overflows: try a smaller threshold.")
-        if losses[-1] >= TRAINED_BELOW:
-            hint = "it diverges: try a smaller threshold." if losses[-1] > losses[0] else "it learns too slowly: try a larger threshold."
+            raise AssertionError(f"with global_clipnorm={value:g} the loss for seed {seed} overflows: try a smaller threshold.")
+        if not learns(run):
             raise AssertionError(
-                f"with global_clipnorm={float(value):g} the final loss for seed {seed} is {losses[-1]:.3g}, "
-                f"not below {TRAINED_BELOW}: {hint}"
+                f"with global_clipnorm={value:g}, seed {seed} ends at a loss of {losses[-10:].mean():.3f} (the mean of the "
+                f"last 10 updates), not below {LEARNED_BELOW} x {run['persistence']:.3f}, the loss of repeating the last "
+                "value: the model has not learned more than that. A threshold far above the first gradients' norms "
+                "(hundreds) does not stop the explosion; one far below them makes every step tiny. Try others with "
+                "train_exploding_rnn(global_clipnorm=..., seed=...)."
             )
 
 
@@ -212,6 +244,12 @@ def q3_verify(case, payload):
 q4_cases = model_cases(visible=[(10, 2, 8, 1)], grader_only=[(4, 1, 3, 2), (15, 5, 12, 3)])
 
 
+def q4_run(answer, case):
+    model, _ = feedback.call(answer, case, list(MODEL_ARGS))
+    return feedback.model_payload(model)
+
+
+@naming_case(lambda case: ", ".join(f"{k}={case[k]}" for k in MODEL_ARGS))
 def q4_verify(case, payload):
     import keras
 
@@ -253,5 +291,5 @@ QUESTIONS = [
     Question(id="03.q3", title="a clipping threshold that makes an exploding RNN train", points=2, function_name="choose_global_clipnorm",
              cases=q3_cases, run=q3_run, verify=q3_verify),
     Question(id="03.q4", title="an IRNN", points=2, function_name="build_irnn",
-             cases=q4_cases, run=run_model, verify=q4_verify),
+             cases=q4_cases, run=q4_run, verify=q4_verify),
 ]

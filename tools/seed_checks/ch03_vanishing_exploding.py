@@ -46,27 +46,39 @@ def _adding_rows(nb: dict, seed: int) -> list[dict]:
 
 
 def _clipping_row(nb: dict, seed: int) -> dict:
-    """The exploding run: without clipping the loss blows up; with global-norm clipping it falls."""
-    keras = nb["keras"]
-    np = nb["np"]
-    learning_rate, clip_norm = nb["learning_rate"], nb["clip_norm"]
-    loss_plain, _, var_Y = nb["clipping_run"](keras.optimizers.SGD(learning_rate), seed=seed)
-    loss_clip, _, _ = nb["clipping_run"](keras.optimizers.SGD(learning_rate, global_clipnorm=clip_norm), seed=seed)
-    finite = np.isfinite(loss_plain)
-    first_bad = int(np.flatnonzero(~finite)[0]) if not finite.all() else None
-    max_plain = float(np.max(loss_plain[finite]))
-    final_clip = float(np.mean(loss_clip[-10:]))
+    """The exploding run: its largest gradient is the recurrent kernel's (at least 10x the Dense
+    kernel's); the frozen-RNN control does not blow up; with global-norm clipping the run ends
+    below the persistence baseline, without clipping above it."""
+    np, keras = nb["np"], nb["keras"]
+    lr, momentum, clip_norm = nb["learning_rate"], nb["momentum"], nb["clip_norm"]
+
+    def sgd(**clip):
+        return keras.optimizers.SGD(lr, momentum=momentum, **clip)
+
+    loss_plain, norm_plain, baselines = nb["clipping_run"](sgd(), seed=seed)
+    loss_clip, _, _ = nb["clipping_run"](sgd(global_clipnorm=clip_norm), seed=seed)
+    loss_frozen, norm_frozen, _ = nb["clipping_run"](sgd(), seed=seed, freeze_rnn=True)
+    global_plain = np.sqrt(sum(n**2 for n in norm_plain.values()))
+    peak = int(np.argmax(global_plain))
+    ratio = float(norm_plain["W_hh"][peak] / norm_plain["Dense kernel"][peak])
+    frozen_max = float(max(n.max() for n in norm_frozen.values()))
+    late = float(np.median(norm_plain["W_hh"][peak + 10:]))
+    final_plain, final_clip, final_frozen = (float(np.mean(x[-10:])) for x in (loss_plain, loss_clip, loss_frozen))
+    persistence = baselines["persistence"]
     holds = (
-        first_bad is not None
-        and max_plain > 1e6 * loss_plain[0]
-        and final_clip < 0.3 * var_Y
-        and final_clip < 0.3 * loss_clip[0]
+        all(np.all(np.isfinite(x)) for x in (loss_plain, loss_clip, loss_frozen))
+        and ratio >= 10
+        and frozen_max < 10 and loss_frozen[-1] < loss_frozen[0]
+        and late < 0.01 * norm_plain["W_hh"][peak]
+        and final_clip < 0.9 * persistence and final_plain > persistence
+        and final_clip < 0.5 * final_frozen
     )
     return {
-        "check": "clipping", "seed": seed, "start_loss": float(loss_plain[0]),
-        "unclipped_final": float(loss_plain[-1]), "unclipped_max": max_plain, "unclipped_first_nonfinite": first_bad,
-        "clipped_final": final_clip, "baseline": var_Y,
-        "claim": "unclipped: not finite, max > 1e6 x start; clipped: final < 0.3 x baseline", "holds": bool(holds),
+        "check": "clipping", "seed": seed, "peak_update": peak, "W_hh_over_dense_at_peak": ratio,
+        "frozen_max_grad": frozen_max, "unclipped_final": final_plain, "clipped_final": final_clip,
+        "frozen_final": final_frozen, "persistence": persistence,
+        "claim": "peak W_hh grad >= 10 x Dense; frozen control < 10 and falls; clipped < 0.9 x persistence < unclipped; clipped < 0.5 x frozen",
+        "holds": bool(holds),
     }
 
 
@@ -132,12 +144,13 @@ def run(seeds=(0, 1, 2)) -> list[dict]:
     return rows + exercise3_thresholds()
 
 
-def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> list[dict]:
-    """Exercise 3, question 3: which global_clipnorm values make the exploding setup train.
+def exercise3_thresholds(thresholds=(None, 0.3, 1.0, 3.0, 10.0, 30.0)) -> list[dict]:
+    """Exercise 3, question 3: which global_clipnorm values make the exploding setup learn.
 
-    The grader accepts a threshold when, for every seed it uses, every epoch's loss is finite
-    and the last one is below TRAINED_BELOW. Without clipping the setup must fail; a range of
-    thresholds must pass, so that the question has many right answers.
+    The grader accepts a threshold when, for every seed it uses, the run learns (`ex03.learns`:
+    finite, and its last losses below 0.95 x the persistence baseline). Without clipping the
+    setup must fail on every seed; a range of thresholds must pass, so that the question has
+    many right answers.
     """
     from helpers.grading import ex03_vanishing_exploding as ex03
     from helpers.notebook import setup
@@ -145,13 +158,14 @@ def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> l
     setup()  # as in the notebook and the grader: oneDNN off, deterministic ops
     rows = []
     for threshold in thresholds:
-        finals = [ex03.train_exploding_rnn(threshold, seed)[-1] for seed in ex03.CLIP_SEEDS]
-        trains = all(np.isfinite(f) and f < ex03.TRAINED_BELOW for f in finals)
+        runs = [ex03.train_exploding_rnn(threshold, seed) for seed in ex03.CLIP_SEEDS]
         row = {"check": "exercise 3, question 3: clipping thresholds", "global_clipnorm": "none" if threshold is None else threshold,
-               **{f"final_loss_seed_{s}": f for s, f in zip(ex03.CLIP_SEEDS, finals)}, "trains": trains}
+               **{f"final_over_persistence_seed_{s}": float(np.mean(r["losses"][-10:]) / r["persistence"])
+                  for s, r in zip(ex03.CLIP_SEEDS, runs)},
+               "learns": all(ex03.learns(r) for r in runs), "fails_every_seed": not any(ex03.learns(r) for r in runs)}
         rows.append(row)
-    passing = [r for r in rows if r["trains"]]
+    passing = [r for r in rows if r["learns"]]
     for r in rows:
-        r["claim"] = "no clipping fails; at least three thresholds pass"
-        r["holds"] = not rows[0]["trains"] and len(passing) >= 3
+        r["claim"] = "no clipping fails on every seed; at least two thresholds pass"
+        r["holds"] = rows[0]["fails_every_seed"] and len(passing) >= 2
     return rows
