@@ -70,14 +70,14 @@ def _clipping_row(nb: dict, seed: int) -> dict:
         and ratio >= 10
         and frozen_max < 10 and loss_frozen[-1] < loss_frozen[0]
         and late < 0.01 * norm_plain["W_hh"][peak]
-        and final_clip < 0.9 * persistence and final_plain > persistence
+        and final_clip < 0.95 * persistence and final_plain > persistence
         and final_clip < 0.5 * final_frozen
     )
     return {
         "check": "clipping", "seed": seed, "peak_update": peak, "W_hh_over_dense_at_peak": ratio,
         "frozen_max_grad": frozen_max, "unclipped_final": final_plain, "clipped_final": final_clip,
         "frozen_final": final_frozen, "persistence": persistence,
-        "claim": "peak W_hh grad >= 10 x Dense; frozen control < 10 and falls; clipped < 0.9 x persistence < unclipped; clipped < 0.5 x frozen",
+        "claim": "peak W_hh grad >= 10 x Dense; frozen control < 10 and falls; clipped < 0.95 x persistence < unclipped; clipped < 0.5 x frozen",
         "holds": bool(holds),
     }
 
