@@ -92,9 +92,19 @@ def _bi(order="fb", reverse_back=True, backward_reads_forward=False, same_weight
     return bidirectional_forward
 
 
+def _batch_reversed(X, W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b):
+    """The backward layer run on X[::-1], which reverses the batch, not time."""
+    n_f = W_hh_f.shape[0]
+    forward = _bi()(X, W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b)[..., :n_f]
+    # reading "forwards" on the batch-reversed X, with the backward weights
+    backward = _bi(backward_reads_forward=True, order="bf")(X[::-1], W_xh_f, W_hh_f, b_h_f, W_xh_b, W_hh_b, b_h_b)[..., :n_f]
+    return np.concatenate([forward, backward], axis=-1)
+
+
 BI_MISTAKES = {
     "still in reading order": _bi(reverse_back=False),
     "halves are swapped": _bi(order="bf"),
+    "reverses the batch": _batch_reversed,
     "reads the sequence forwards": _bi(backward_reads_forward=True),
     "uses the forward weights": _bi(same_weights=True),
     "the two added": _bi(join=lambda pair, axis: pair[0] + pair[1]),

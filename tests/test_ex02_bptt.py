@@ -26,7 +26,22 @@ STEP_MISTAKES = {
     "kernel layout": _step_with(lambda g, dh, x, hp, h, Wx, Wh: {**g, "dW_xh": g["dW_xh"].T}),
     "W_hh is transposed": _step_with(lambda g, dh, x, hp, h, Wx, Wh: {**g, "dh_prev": (dh * (1 - h**2)) @ Wh.T}),
     "missing": _step_with(lambda g, *args: {k: v for k, v in g.items() if k != "dx_t"}),
+    "averaged over the batch": _step_with(lambda g, dh, x, hp, h, Wx, Wh: {**g, "db_h": g["db_h"] / len(x)}),
+    "tanh is applied twice": _step_with(
+        lambda g, dh, x, hp, h, Wx, Wh: {**g, "dW_xh": (dh * (1 - np.tanh(h) ** 2)).T @ x}),
+    "paired with the wrong state": _step_with(lambda g, dh, x, hp, h, Wx, Wh: {**g, "dW_hh": (dh * (1 - h**2)).T @ h}),
+    "sign is flipped": _step_with(lambda g, *args: {**g, "dW_hh": -g["dW_hh"]}),
 }
+
+
+def test_step_backward_names_an_input_changed_in_place():
+    def rnn_step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh):
+        grads = SOLUTION2["rnn_step_backward"](dh_t, x_t, h_prev, h_t, W_xh, W_hh)
+        dh_t *= 2
+        return grads
+
+    with pytest.raises(AssertionError, match="changed its input dh_t in place"):
+        check("02.q1", rnn_step_backward)
 
 
 @pytest.mark.parametrize("cause", STEP_MISTAKES)
@@ -43,25 +58,31 @@ def _bptt_scaled(by):
     return bptt
 
 
-def _bptt_without_recurrence(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
-    """BPTT in which dL/dh_t forgets the path from step t+1."""
-    step = SOLUTION2["rnn_step_backward"]
-    h, grads = h0, {"W_xh": 0 * W_xh, "W_hh": 0 * W_hh, "b_h": 0 * b_h, "W_hy": 0 * W_hy, "b_y": 0 * b_y}
-    for t in range(X.shape[1]):
-        h_prev, h = h, np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
-        dy = h @ W_hy.T + b_y - Y[:, t]  # (batch, num_outputs)
-        g = step(dy @ W_hy, X[:, t], h_prev, h, W_xh, W_hh)
-        grads = {**grads, "W_xh": grads["W_xh"] + g["dW_xh"], "W_hh": grads["W_hh"] + g["dW_hh"],
-                 "b_h": grads["b_h"] + g["db_h"], "W_hy": grads["W_hy"] + dy.T @ h, "b_y": grads["b_y"] + dy.sum(0)}
-        if t == 0:
-            grads["h0"] = g["dh_prev"]
-    return grads
+def _bptt_with(mistake):
+    """The grader's own numpy BPTT with one mistake, as a learner's answer."""
+    from helpers.grading.ex02_bptt import _bptt_numpy
+
+    def bptt(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        return _bptt_numpy(dict(X=X, Y=Y, h0=h0, W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y), mistake)
+
+    return bptt
+
+
+def _bptt_old_keys(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    return {k[1:]: v for k, v in SOLUTION2["bptt"](X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y).items()}
 
 
 BPTT_MISTAKES = {
-    "averaged, not summed": _bptt_scaled(lambda X, Y: X.shape[0] * X.shape[1]),
+    "averaged over the batch and the steps": _bptt_scaled(lambda X, Y: X.shape[0] * X.shape[1]),
     "averaged over every number": _bptt_scaled(lambda X, Y: Y.size),
-    "does not flow back through time": _bptt_without_recurrence,
+    "averaged over the batch, not summed": _bptt_scaled(lambda X, Y: X.shape[0]),
+    "does not flow back through time": _bptt_with("no recurrence"),
+    "loss at the last step": _bptt_with("last step"),
+    "tanh is applied twice": _bptt_with("tanh twice"),
+    "off by one": _bptt_with("off by one"),
+    "wraps around": _bptt_with("wrap"),
+    "W_hh is transposed": _bptt_with("W_hh.T"),
+    "start with d": _bptt_old_keys,
 }
 
 
@@ -71,6 +92,11 @@ def test_bptt_mistakes_are_named(cause):
         check("02.q2", BPTT_MISTAKES[cause])
 
 
+def test_the_numpy_bptt_without_mistakes_is_right():
+    """The suspects are computed by _bptt_numpy; without a mistake it must pass."""
+    check("02.q2", _bptt_with(None))
+
+
 def _forward_difference(f, x, eps=1e-5):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -78,6 +104,41 @@ def _forward_difference(f, x, eps=1e-5):
         y[i] += eps
         grad[i] = (f(y) - f(x)) / eps
     return grad
+
+
+def _only_2d(f, x, eps=1e-5):
+    """A checker that assumes x has at most two dimensions."""
+    grad = np.zeros_like(x)
+    rows, cols = (x.shape + (1,))[:2] if x.ndim == 1 else x.shape
+    flat = x.reshape(rows, cols)
+    g = grad.reshape(rows, cols)
+    for i in range(rows):
+        for j in range(cols):
+            saved = flat[i, j]
+            flat[i, j] = saved + eps
+            f_plus = f(x)
+            flat[i, j] = saved - eps
+            g[i, j] = (f_plus - f(x)) / (2 * eps)
+            flat[i, j] = saved
+    return grad
+
+
+def _restored_by_arithmetic(f, x, eps=1e-5):
+    """Valid: perturbs x in place and restores it by arithmetic, which drifts by rounding."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        f_plus = f(x)
+        x[i] -= 2 * eps
+        f_minus = f(x)
+        x[i] += eps
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def test_a_checker_that_restores_x_by_arithmetic_is_accepted():
+    """x[i] += eps; x[i] -= 2 * eps; x[i] += eps leaves a rounding drift: not a change."""
+    check("02.q3", _restored_by_arithmetic)
 
 
 def _in_place_without_restoring(f, x, eps=1e-5):
@@ -90,11 +151,26 @@ def _in_place_without_restoring(f, x, eps=1e-5):
     return grad
 
 
+def _aliased(f, x, eps=1e-5):
+    """x_plus = x does not copy: f is evaluated at x + eps and at x."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x_plus = x
+        x_plus[i] += eps
+        f_plus = f(x_plus)
+        x_minus = x
+        x_minus[i] -= eps
+        grad[i] = (f_plus - f(x_minus)) / (2 * eps)
+    return grad
+
+
 GRADIENT_MISTAKES = {
+    "does not copy": _aliased,
     "forward difference": _forward_difference,
     "2\\*eps": lambda f, x, eps=1e-5: 2 * SOLUTION2["numerical_gradient"](f, x, eps),
     "changed in place": _in_place_without_restoring,
     "x's shape": lambda f, x, eps=1e-5: SOLUTION2["numerical_gradient"](f, x, eps).ravel(),
+    "shape \\(2, 3, 2\\)": _only_2d,
 }
 
 
@@ -105,19 +181,37 @@ def test_gradient_checker_mistakes_are_named(cause):
 
 
 def _per_array(grads, max_norm):
-    return [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
+    norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    return [g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-300)) for g in grads], norm
 
 
 def _always_scaled(grads, max_norm):
-    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
-    return [g * max_norm / norm for g in grads]
+    norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    return [g * max_norm / norm for g in grads], norm
+
+
+def _no_square_root(grads, max_norm):
+    squared = float(sum(np.sum(g**2) for g in grads))
+    return [g * min(1.0, max_norm / squared) for g in grads], squared
+
+
+def _in_place(grads, max_norm):
+    clipped, norm = SOLUTION2["clip_by_global_norm"](grads, max_norm)
+    for g, c in zip(grads, clipped):
+        g[...] = c
+    return grads, norm
 
 
 CLIP_MISTAKES = {
     "its own norm": _per_array,
-    "clipped by value": lambda grads, max_norm: [np.clip(g, -max_norm, max_norm) for g in grads],
+    "clipped by value": lambda grads, max_norm: ([np.clip(g, -max_norm, max_norm) for g in grads],
+                                                 SOLUTION2["clip_by_global_norm"](grads, max_norm)[1]),
     "left unchanged": _always_scaled,
-    "one per input gradient": lambda grads, max_norm: SOLUTION2["clip_by_global_norm"](grads, max_norm)[:-1],
+    "one per input gradient": lambda grads, max_norm: (SOLUTION2["clip_by_global_norm"](grads, max_norm)[0][:-1], 1.0),
+    "squared norm": _no_square_root,
+    "changed its input grads in place": _in_place,
+    "return a pair": lambda grads, max_norm: SOLUTION2["clip_by_global_norm"](grads, max_norm)[0],
+    "On the case with": lambda grads, max_norm: ([g * 0 for g in grads], 0.0),
 }
 
 
@@ -125,3 +219,16 @@ CLIP_MISTAKES = {
 def test_clipping_mistakes_are_named(cause):
     with pytest.raises(AssertionError, match=cause):
         check("02.q4", CLIP_MISTAKES[cause])
+
+
+def test_chapter_3_clipping_function_passes_exercise_2():
+    """One signature across chapter 2, chapter 3 and exercise 2: pasting works."""
+    from tests.helpers_for_tests import ROOT
+    import json
+
+    for chapter in ("02_bptt", "03_vanishing_exploding"):
+        cells = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text())["cells"]
+        source = next("".join(c["source"]) for c in cells if "def clip_by_global_norm(grads, max_norm)" in "".join(c["source"]))
+        namespace = {"np": np}
+        exec(source, namespace)
+        check("02.q4", namespace["clip_by_global_norm"])

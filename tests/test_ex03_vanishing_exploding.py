@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from helpers.grading import check
+from helpers.grading.ex03_vanishing_exploding import _numpy_products
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION3 = solution_functions("03_vanishing_exploding")
@@ -33,6 +34,10 @@ JACOBIAN_MISTAKES = {
     ),
     "reversed": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[::-1],
     "identity": lambda X, W_xh, W_hh, b_h: np.concatenate([[1.0], SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)]),
+    "multiplied in reverse order": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "reversed"),
+    "W_hh is transposed": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
+    "X of shape \\(8, 3\\)": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X[:6], W_xh, W_hh, b_h),
+    "one array of shape": lambda X, W_xh, W_hh, b_h: list(SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[:, None]),
 }
 
 
@@ -45,6 +50,8 @@ def test_jacobian_norm_mistakes_are_named(cause):
 RADIUS_MISTAKES = {
     "largest singular value": lambda W: np.linalg.norm(W, 2),
     "absolute value": lambda W: float(np.max(np.linalg.eigvals(W).real)),
+    "eigvalsh": lambda W: float(np.max(np.abs(np.linalg.eigvalsh(W)))),
+    "a float": lambda W: np.abs(np.linalg.eigvals(W)),
 }
 
 
@@ -54,14 +61,16 @@ def test_spectral_radius_mistakes_are_named(cause):
         check("03.q2", RADIUS_MISTAKES[cause])
 
 
-def test_the_exploding_setup_diverges_without_clipping_and_thresholds_are_judged_by_training():
-    from helpers.grading.ex03 import train_exploding_rnn
+def test_thresholds_are_judged_by_learning_and_no_clipping_does_not_learn():
+    from helpers.grading.ex03_vanishing_exploding import learns, train_exploding_rnn
 
-    assert not np.all(np.isfinite(train_exploding_rnn(None, seed=0)))
-    with pytest.raises(AssertionError, match="smaller threshold"):
-        check("03.q3", lambda: 30.0)
+    assert not learns(train_exploding_rnn(None, seed=0))
+    with pytest.raises(AssertionError, match="repeating the last value"):
+        check("03.q3", lambda: 1e6)  # never clips: the explosion goes through
     with pytest.raises(AssertionError, match="positive"):
         check("03.q3", lambda: -1.0)
+    with pytest.raises(AssertionError, match="a float"):
+        check("03.q3", lambda: [3.0])
 
 
 def _irnn(**changes):
@@ -84,6 +93,17 @@ IRNN_MISTAKES = {
     "identity": _irnn(recurrent_initializer="orthogonal"),
     "small and random": _irnn(kernel_initializer="glorot_uniform"),
 }
+
+
+def test_an_irnn_with_a_relu_output_is_refused():
+    def build_irnn(num_steps, num_inputs, num_hiddens, num_outputs):
+        model = _irnn()(num_steps, num_inputs, num_hiddens, num_outputs)
+        model.layers[-1].activation = keras.activations.relu
+        return keras.Sequential([keras.Input(shape=(num_steps, num_inputs)), model.layers[0],
+                                 keras.layers.Dense(num_outputs, activation="relu")])
+
+    with pytest.raises(AssertionError, match="no activation"):
+        check("03.q4", build_irnn)
 
 
 @pytest.mark.parametrize("cause", IRNN_MISTAKES)

@@ -46,7 +46,7 @@ def counting_text(num_runs: int = 1000, max_run: int = 5, seed: int = 0) -> str:
 
 
 def adding_problem(num_samples: int, num_steps: int, seed: int = 0):
-    """The adding problem of Hochreiter & Schmidhuber (1997), in a simple variant.
+    """The adding problem (Hochreiter & Schmidhuber 1997), in the variant of Le et al. (2015).
 
     Each sequence has two input channels: channel 0 holds values drawn uniformly from
     [0, 1); channel 1 is a marker that is 1 at exactly two steps and 0 elsewhere, one step

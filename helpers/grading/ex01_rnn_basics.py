@@ -180,14 +180,16 @@ def q2_verify(case, payload):
     suspects = {
         "the backward states are still in reading order (last step first): reverse them back, so that "
         "position t holds the backward state after reading x_T ... x_t.": np.concatenate([H_f, H_b_reading], -1),
-        "the halves are swapped: the forward states come first, then the backward ones.":
+        "the halves are swapped: put the forward states first, then the backward ones.":
             np.concatenate([H_b_reading[:, ::-1], H_f], -1),
-        "the backward layer reads the sequence forwards: run it on X[:, ::-1], then reverse its states.":
+        "the backward layer reads the sequence forwards: run it on X[:, ::-1] (X[::-1] reverses the batch), then reverse its states along time.":
             np.concatenate([H_f, _states(X, h0, *backward)], -1),
         "the backward layer uses the forward weights: each direction has its own W_xh, W_hh and b_h.":
             np.concatenate([H_f, _states(X[:, ::-1], h0, *forward)[:, ::-1]], -1),
         "the whole result is reversed in time: reverse only the backward states.":
             np.concatenate([H_f, H_b_reading[:, ::-1]], -1)[:, ::-1],
+        "X[::-1] reverses the batch, not time: reverse the steps with X[:, ::-1].":
+            np.concatenate([H_f, _states(X[::-1], h0, *backward)], -1),
     }
     expect_close(got, expected, "H", suspects)
 

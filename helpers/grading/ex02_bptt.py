@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading import feedback
+from helpers.grading.feedback import CHANGED, expect_close, naming_case, shapes_of
+from helpers.grading.question import Question, expect_shape
 
 
 
@@ -56,7 +58,9 @@ def _keras_gradients(case: dict) -> dict:
 def _expect_dict(got: dict, keys: list[str], what: str) -> None:
     missing = [k for k in keys if k not in got]
     if missing:
-        raise AssertionError(f"{what} should be a dict with the keys {keys}; missing {missing}.")
+        renamed = [k for k in missing if k.startswith("d") and k[1:] in got]
+        hint = f" (the gradient keys start with d: {renamed[0]!r}, not {renamed[0][1:]!r})" if renamed else ""
+        raise AssertionError(f"{what} should be a dict with the keys {keys}; missing {missing}{hint}.")
 
 
 # --- q1: the backward pass of one step -------------------------------------------------
@@ -84,16 +88,18 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    grads = call_answer(answer, case, STEP_ARGS)
+    grads, changed = feedback.call(answer, case, STEP_ARGS)
     if not isinstance(grads, dict):
-        raise AssertionError(f"return a dict with the keys {STEP_KEYS}, not a {type(grads).__name__}.")
+        raise AssertionError(f"return a dict with the keys {STEP_KEYS}, but your function returned {feedback.describe(grads)}.")
     _expect_dict(grads, STEP_KEYS, "the result")
-    return {k: as_array(grads[k], k) for k in STEP_KEYS}
+    return {**{k: feedback.to_array(grads[k], k) for k in STEP_KEYS}, CHANGED: np.array(changed)}
 
 
+@naming_case(lambda case: shapes_of(case, ["x_t", "h_prev"]))
 def q1_verify(case, payload):
     import tensorflow as tf
 
+    feedback.expect_unchanged(payload)
     dh, x, h_prev, h_t, W_xh, W_hh, b_h = (case[k] for k in [*STEP_ARGS, "b_h"])
     n_h, n_x = W_xh.shape
     batch = x.shape[0]
@@ -113,84 +119,114 @@ def q1_verify(case, payload):
         loss = tf.reduce_sum(dh * h)  # so that dL/dh_t = dh
     expected = dict(zip(STEP_KEYS, (np.asarray(g) for g in tape.gradient(loss, variables))))
 
-    da_wrong = dh  # (batch, num_hiddens): the tanh derivative forgotten
-    suspects = {
-        "dx_t": {"the tanh derivative (1 - h_t**2) is missing.": da_wrong @ W_xh},
-        "dh_prev": {
-            "the tanh derivative (1 - h_t**2) is missing.": da_wrong @ W_hh,
-            "W_hh is transposed: dh_prev = da @ W_hh, since the forward step is h_prev @ W_hh.T.": (dh * (1 - h_t**2)) @ W_hh.T,
-        },
-        "dW_xh": {"the tanh derivative (1 - h_t**2) is missing.": da_wrong.T @ x},
-        "dW_hh": {
-            "the tanh derivative (1 - h_t**2) is missing.": da_wrong.T @ h_prev,
-            "it is transposed: dW_hh = da.T @ h_prev.": (h_prev.T @ (dh * (1 - h_t**2))),
-        },
-        "db_h": {"the tanh derivative (1 - h_t**2) is missing.": da_wrong.sum(axis=0)},
+    da = dh * (1 - h_t**2)  # (batch, num_hiddens): only to compute the known mistakes
+    missing = dh  # (batch, num_hiddens): the tanh derivative forgotten
+    twice = dh * (1 - np.tanh(h_t) ** 2)  # (batch, num_hiddens): tanh applied to h_t again
+    common = {
+        "the tanh derivative (1 - h_t**2) is missing.": lambda d: d["missing"],
+        "tanh is applied twice: h_t is already tanh(a_t), so dtanh/da = 1 - h_t**2, not 1 - tanh(h_t)**2.": lambda d: d["twice"],
+    }
+    values = {
+        "dx_t": lambda a: a @ W_xh, "dh_prev": lambda a: a @ W_hh, "dW_xh": lambda a: a.T @ x,
+        "dW_hh": lambda a: a.T @ h_prev, "db_h": lambda a: a.sum(axis=0),
     }
     for key in STEP_KEYS:
-        expect_close(payload[key], expected[key], key, suspects[key], atol=1e-8)
+        f = values[key]
+        suspects = {hint: f(pick({"missing": missing, "twice": twice})) for hint, pick in common.items()}
+        if key in ("dW_xh", "dW_hh", "db_h"):
+            suspects["it is averaged over the batch; sum over the batch instead: the loss is a sum."] = f(da) / batch
+        if key == "dh_prev":
+            suspects["W_hh is transposed: dh_prev = da @ W_hh, since the forward step is h_prev @ W_hh.T."] = da @ W_hh.T
+        if key == "dW_hh":
+            suspects["it is transposed: dW_hh = da.T @ h_prev."] = h_prev.T @ da
+            suspects["da_t is paired with the wrong state: dW_hh = da_t.T @ h_prev (the state that entered the step), not h_t."] = da.T @ h_t
+        expect_close(payload[key], expected[key], key, suspects, atol=1e-8)
 
 
 # --- q2: full BPTT ---------------------------------------------------------------------
 
 BPTT_ARGS = ["X", "Y", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
-GRAD_KEYS = ["W_xh", "W_hh", "b_h", "W_hy", "b_y", "h0"]
+GRAD_KEYS = ["dW_xh", "dW_hh", "db_h", "dW_hy", "db_y", "dh0"]
 
 
 def q2_cases(hidden: bool) -> list[dict]:
-    shapes = [(2, 5, 3, 4, 2, 41)]  # (batch, num_steps, num_inputs, num_hiddens, num_outputs, seed)
+    # (batch, num_steps, num_inputs, num_hiddens, num_outputs, seed)
+    shapes = [(2, 5, 3, 4, 2, 41), (3, 7, 2, 5, 1, 44)]
     if hidden:
         shapes += [(1, 1, 2, 3, 1, 42), (3, 9, 2, 6, 3, 43)]
     return [_rnn_case(*s) for s in shapes]
 
 
 def q2_run(answer, case):
-    grads = call_answer(answer, case, BPTT_ARGS)
+    grads, changed = feedback.call(answer, case, BPTT_ARGS)
     if not isinstance(grads, dict):
-        raise AssertionError(f"return a dict with the keys {GRAD_KEYS}, not a {type(grads).__name__}.")
+        raise AssertionError(f"return a dict with the keys {GRAD_KEYS}, but your function returned {feedback.describe(grads)}.")
     _expect_dict(grads, GRAD_KEYS, "the result")
-    return {k: as_array(grads[k], f"the gradient for {k}") for k in GRAD_KEYS}
+    return {**{k: feedback.to_array(grads[k], f"the gradient {k}") for k in GRAD_KEYS}, CHANGED: np.array(changed)}
 
 
+def _bptt_numpy(case: dict, mistake: str | None = None) -> dict:
+    """BPTT in numpy with one known mistake made on purpose (None: none), to name a wrong answer."""
+    X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
+    T = X.shape[1]
+    H, h = [], h0
+    for t in range(T):
+        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
+        H.append(h)
+    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": 0 * W_hy, "db_y": 0 * b_y}
+    dh_next = 0 * h0  # (batch, num_hiddens)
+    for t in reversed(range(T)):
+        dy = H[t] @ W_hy.T + b_y - Y[:, t]  # (batch, num_outputs)
+        if mistake == "last step" and t < T - 1:
+            dy = 0 * dy
+        g["dW_hy"] = g["dW_hy"] + dy.T @ H[t]
+        g["db_y"] = g["db_y"] + dy.sum(axis=0)
+        dh = dy @ W_hy + (0 if mistake == "no recurrence" else dh_next)  # (batch, num_hiddens)
+        da = dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
+        if mistake == "off by one":
+            h_prev = H[t]
+        elif mistake == "wrap":
+            h_prev = H[t - 1]  # at t = 0 this is H[-1], the last state
+        else:
+            h_prev = H[t - 1] if t > 0 else h0
+        g["dW_xh"] = g["dW_xh"] + da.T @ X[:, t]
+        g["dW_hh"] = g["dW_hh"] + da.T @ h_prev
+        g["db_h"] = g["db_h"] + da.sum(axis=0)
+        dh_next = da @ (W_hh.T if mistake == "W_hh.T" else W_hh)
+    g["dh0"] = dh_next
+    return g
+
+
+BPTT_MISTAKES = {
+    "last step": "only the loss at the last step is differentiated; L sums the errors of every step, so each step's output adds its own dy_t.",
+    "no recurrence": "the gradient does not flow back through time: dL/dh_t also receives da_{t+1} @ W_hh from step t+1.",
+    "tanh twice": "tanh is applied twice: h_t is already tanh(a_t), so the derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.",
+    "off by one": "the states are off by one: dW_hh pairs da_t with h_{t-1}, the state that entered step t, not with h_t.",
+    "wrap": "at t = 0 the previous state is h0, but H[t-1] wraps around to the last state H[-1].",
+    "W_hh.T": "W_hh is transposed in the recurrence: dL/dh_{t-1} gets da_t @ W_hh (the forward pass is h @ W_hh.T).",
+}
+
+
+@naming_case(lambda case: shapes_of(case, ["X", "h0"]))
 def q2_verify(case, payload):
+    feedback.expect_unchanged(payload)
     expected = _keras_gradients(case)
-    no_recurrence = _direct_only(case)
+    expected = {"d" + k: v for k, v in expected.items()}
     batch, T, _ = case["X"].shape
     n_y = case["Y"].shape[2]
     for key in GRAD_KEYS:
-        expect_shape(payload[key], expected[key].shape, f"the gradient for {key}",
-                     {expected[key].T.shape: "It is transposed: gradients have the shape of their weights."}
-                     if expected[key].ndim == 2 and key != "h0" else {})
-    # Known mistakes, recognised by their effect on the output-layer gradient or on all of them.
+        hints = {expected[key].T.shape: "It is transposed: gradients have the shape of their weights."} if expected[key].ndim == 2 and key != "dh0" else {}
+        if key == "dh0":
+            hints = {case["h0"].shape[1:]: "dh0 has the shape of h0, (batch, num_hiddens): one row per example, not summed."}
+        expect_shape(payload[key], expected[key].shape, f"the gradient {key}", hints)
+    wrong = {m: _bptt_numpy(case, m) for m in BPTT_MISTAKES}
     for key in GRAD_KEYS:
-        suspects = {
-            "the loss is averaged, not summed: L = 1/2 sum over the batch and the steps.": expected[key] / (batch * T),
-            "the loss is averaged over every number, not summed.": expected[key] / (batch * T * n_y),
-        }
-        if key in ("W_xh", "W_hh", "b_h", "h0"):
-            suspects["the gradient does not flow back through time: add W_hh.T-weighted dh from step t+1."] = (
-                no_recurrence[key]
-            )
-        expect_close(payload[key], expected[key], f"the gradient for {key}", suspects, atol=1e-8)
-
-
-def _direct_only(case: dict) -> dict:
-    """What BPTT gives when dL/dh_t takes only the output's term, not the term from step t+1."""
-    X, Y, h, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
-    states, prevs = [], []
-    for t in range(X.shape[1]):
-        prevs.append(h)
-        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
-        states.append(h)
-    grads = {"W_xh": 0 * W_xh, "W_hh": 0 * W_hh, "b_h": 0 * b_h, "h0": 0 * case["h0"]}
-    for t, (h_t, h_prev) in enumerate(zip(states, prevs)):
-        da = ((h_t @ W_hy.T + b_y - Y[:, t]) @ W_hy) * (1 - h_t**2)  # (batch, num_hiddens)
-        grads["W_xh"] = grads["W_xh"] + da.T @ X[:, t]
-        grads["W_hh"] = grads["W_hh"] + da.T @ h_prev
-        grads["b_h"] = grads["b_h"] + da.sum(axis=0)
-        if t == 0:
-            grads["h0"] = da @ W_hh
-    return grads
+        suspects = {hint: wrong[m][key] for m, hint in BPTT_MISTAKES.items()}
+        suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch and the steps."] = expected[key] / batch
+        suspects["the loss is averaged over the batch and the steps, not summed."] = expected[key] / (batch * T)
+        suspects["the loss is averaged over every number, not summed."] = expected[key] / (batch * T * n_y)
+        suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected[key]
+        expect_close(payload[key], expected[key], f"the gradient {key}", suspects, atol=1e-8)
 
 
 # --- q3: a finite-difference gradient checker -----------------------------------------
@@ -208,9 +244,9 @@ def _test_function(A: np.ndarray):
 
 
 def q3_cases(hidden: bool) -> list[dict]:
-    shapes = [((4,), 51), ((2, 3), 52)]
+    shapes = [((4,), 51), ((2, 3, 2), 52)]  # a 3-D x too: the checker must not assume 1-D or 2-D
     if hidden:
-        shapes += [((1,), 53), ((3, 2, 2), 54)]
+        shapes += [((1,), 53), ((3, 2, 2), 54), ((2, 3), 55)]
     cases = []
     for shape, seed in shapes:
         rng = np.random.default_rng(seed)
@@ -220,18 +256,22 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    x = np.array(case["x"])
-    grad = call_answer(answer, {"f": _test_function(case["A"]), "x": x, "eps": EPS}, ["f", "x", "eps"], copy=False)
-    return {"grad": as_array(grad, "the gradient"), "x_after": x}
+    args = {"f": _test_function(case["A"]), "x": case["x"], "eps": EPS}
+    grad, changed = feedback.call(answer, args, ["f", "x", "eps"])  # x compared with a tolerance afterwards
+    return {"grad": feedback.to_array(grad, "the gradient"), CHANGED: np.array(changed)}
 
 
+@naming_case(lambda case: shapes_of(case, ["x"]))
 def q3_verify(case, payload):
     import tensorflow as tf
 
     A, x = case["A"], case["x"]
     expect_shape(payload["grad"], x.shape, "the gradient", {(x.size,): "Return an array of x's shape: one partial derivative per entry."})
-    if not np.array_equal(payload["x_after"], x):
-        raise AssertionError("x was changed in place: put each entry back after perturbing it (or work on a copy).")
+    if str(payload[CHANGED]):
+        raise AssertionError(
+            "x was changed in place: after your function, some entry of x differs from its value before by more "
+            "than rounding (1e-12). Put each entry back after perturbing it (x[i] = saved), or work on a copy."
+        )
     xv = tf.Variable(x)
     with tf.GradientTape() as tape:
         value = tf.reduce_sum(tf.tanh(tf.linalg.matvec(A, tf.reshape(xv, [-1]))) ** 2) + tf.reduce_sum(xv**3) / 3
@@ -242,9 +282,17 @@ def q3_verify(case, payload):
         step = np.zeros_like(x)
         step[i] = EPS
         forward[i] = (f(x + step) - f(x)) / EPS
+    aliased = np.zeros_like(x)  # x_plus = x; x_minus = x: f(x + eps) - f(x), over 2 eps
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = EPS
+        aliased[i] = (f(x + step) - f(x)) / (2 * EPS)
     suspects = {
         "that is the forward difference (f(x+eps) - f(x)) / eps; use the centred one, (f(x+eps) - f(x-eps)) / (2 eps).": forward,
+        "x_plus = x does not copy: both names are the same array, so f was evaluated at x + eps and at x. "
+        "Use x.copy(), or perturb one entry, evaluate, and put it back.": aliased,
         "the centred difference must divide by 2*eps.": 2 * expected,
+        "the centred difference divides by 2*eps, not by 4*eps.": expected / 2,
     }
     expect_close(payload["grad"], expected, "the gradient", suspects, atol=1e-7)
 
@@ -252,13 +300,14 @@ def q3_verify(case, payload):
 # --- q4: clipping by global norm -------------------------------------------------------
 
 def q4_cases(hidden: bool) -> list[dict]:
-    specs = [([(3, 4), (4,), (2, 2)], 1.0, 61), ([(5,), (2, 3)], 100.0, 62)]  # shapes, max_norm, seed
+    specs = [([(3, 4), (4,), (2, 2)], 1.0, 61), ([(5,), (2, 3)], 100.0, 62), ([(2, 2), (3,)], 1.0, None)]  # shapes, max_norm, seed
     if hidden:
-        specs += [([(1,)], 0.5, 63), ([(4, 4), (4,), (3, 4), (3,)], 2.5, 64)]
+        specs += [([(1,)], 0.5, 63), ([(4, 4), (4,), (3, 4), (3,)], 2.5, 64), ([(2, 1, 3)], 0.1, 65)]
     cases = []
     for shapes, max_norm, seed in specs:
         rng = np.random.default_rng(seed)
-        grads = {f"g{i}": rng.normal(scale=2.0, size=s) for i, s in enumerate(shapes)}
+        # seed None: all zeros, a gradient of norm 0
+        grads = {f"g{i}": (rng.normal(scale=2.0, size=s) if seed is not None else np.zeros(s)) for i, s in enumerate(shapes)}
         cases.append({**grads, "max_norm": max_norm})
     return cases
 
@@ -268,29 +317,50 @@ def _grads(case: dict) -> list[np.ndarray]:
 
 
 def q4_run(answer, case):
-    clipped = call_answer(answer, {"grads": [np.array(g) for g in _grads(case)], "max_norm": case["max_norm"]}, ["grads", "max_norm"])
-    if not isinstance(clipped, (list, tuple)):
-        raise AssertionError(f"return a list of arrays, one per gradient, not a {type(clipped).__name__}.")
-    return {f"g{i}": as_array(g, f"clipped gradient {i}") for i, g in enumerate(clipped)}
+    result, changed = feedback.call(answer, {"grads": _grads(case), "max_norm": case["max_norm"]}, ["grads", "max_norm"])
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], (list, tuple))):
+        raise AssertionError(
+            "return a pair (clipped, norm): the list of clipped arrays and the global norm before clipping, "
+            f"like tf.clip_by_global_norm; your function returned {feedback.describe(result)}."
+        )
+    clipped, norm = result
+    return {
+        **{f"g{i}": feedback.to_array(g, f"clipped gradient {i}") for i, g in enumerate(clipped)},
+        "norm": feedback.to_float(norm, "the norm"),
+        CHANGED: np.array(changed),
+    }
 
 
+@naming_case(lambda case: f"{len(case) - 1} arrays of shapes {', '.join(str(g.shape) for g in _grads(case))} and max_norm={case['max_norm']}")
 def q4_verify(case, payload):
     import tensorflow as tf
 
+    feedback.expect_unchanged(payload)
     grads, max_norm = _grads(case), case["max_norm"]
-    if len(payload) != len(grads):
-        raise AssertionError(f"expected {len(grads)} clipped gradients, one per input gradient; got {len(payload)}.")
+    got = [payload[k] for k in sorted((k for k in payload if k.startswith("g")), key=lambda k: int(k[1:]))]
+    if len(got) != len(grads):
+        raise AssertionError(f"expected {len(grads)} clipped gradients, one per input gradient; got {len(got)}.")
     expected, global_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)
-    per_array = [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
-    always = [g * max_norm / float(global_norm) for g in grads]
+    squared = float(global_norm) ** 2
+    expect_close(payload["norm"], np.float64(global_norm), "the norm", {
+        "that is the squared norm: take the square root of the sum of squares.": squared,
+        "that is the largest of the arrays' own norms; the global norm is sqrt(sum of every array's squared norm).":
+            max(np.linalg.norm(g) for g in grads),
+        "that is the sum of the arrays' norms; the global norm is sqrt(sum of every array's squared norm).":
+            sum(np.linalg.norm(g) for g in grads),
+    }, atol=1e-8)
     for i, (g, e) in enumerate(zip(grads, expected)):
-        expect_shape(payload[f"g{i}"], g.shape, f"clipped gradient {i}")
+        expect_shape(got[i], g.shape, f"clipped gradient {i}")
         suspects = {
-            "each array is clipped by its own norm; scale all of them by one factor, max_norm / global norm.": per_array[i],
+            "each array is clipped by its own norm; scale all of them by one factor, max_norm / global norm.":
+                g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-300)),
             "gradients are clipped by value; clip by the global norm of all of them together.": np.clip(g, -max_norm, max_norm),
-            "gradients whose global norm is already below max_norm must be left unchanged.": always[i],
+            "the norm without its square root was used for the factor: scale by max_norm / sqrt(sum of squares).":
+                g * min(1.0, max_norm / squared) if squared > 0 else g,
         }
-        expect_close(payload[f"g{i}"], np.asarray(e), f"clipped gradient {i}", suspects, atol=1e-8)
+        if float(global_norm) > 0:
+            suspects["gradients whose global norm is already below max_norm must be left unchanged."] = g * max_norm / float(global_norm)
+        expect_close(got[i], np.asarray(e), f"clipped gradient {i}", suspects, atol=1e-8)
 
 
 QUESTIONS = [

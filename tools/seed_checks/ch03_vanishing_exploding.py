@@ -16,51 +16,69 @@ CHAPTER = ROOT / "chapters" / "03_vanishing_exploding.ipynb"
 
 
 def _adding_rows(nb: dict, seed: int) -> list[dict]:
-    """The adding-problem sweep: at the shortest length the test MSE is well below the baseline and the
-    model uses both marked values; at the longest it is about the baseline and uses neither."""
+    """The adding-problem sweep: at the shortest length the test MSE is far below the marker-blind
+    bound and the model uses both marked values (clearly more than the blind model's 1/m); at the
+    longest it is not below the marker-blind bound and uses neither."""
+    from helpers import data
+
     lengths = nb["lengths"]
     rows = []
     for T in lengths:
         r = nb["adding_experiment"](T, seed=seed)
         test_mse, baseline, (first, second) = r["test_mse"], r["baseline"], r["sensitivity"]
+        bounds = data.adding_problem_baselines(T)
+        blind = bounds["marker_blind"]
         train_final = r["history"].history["loss"][-1]
         row = {"check": "adding problem", "seed": seed, "T": T, "test_mse": test_mse, "baseline": baseline,
-               "train_final": train_final, "sensitivity_first": first, "sensitivity_second": second}
+               "marker_blind": blind, "blind_simulated": r["marker_blind"], "train_final": train_final,
+               "sensitivity_first": first, "sensitivity_second": second}
         if T == lengths[0]:
-            row["claim"] = "test MSE < 0.25 x baseline; sensitivities > 0.5"
-            row["holds"] = test_mse < 0.25 * baseline and min(first, second) > 0.5
+            row["claim"] = "test MSE < 0.25 x marker-blind; sensitivities > 0.7 and > blind's + 0.2"
+            row["holds"] = test_mse < 0.25 * blind and min(first, second) > 0.7 and min(first, second) > max(bounds["sensitivities"]) + 0.2
         elif T == lengths[-1]:
-            row["claim"] = "test MSE and final training loss > 0.8 x baseline; sensitivities < 0.3"
-            row["holds"] = test_mse > 0.8 * baseline and train_final > 0.8 * 2 / 12 and max(first, second) < 0.3
+            row["claim"] = "test MSE > 0.9 x marker-blind; final training loss > 0.8 x 2/12; sensitivities < 0.3"
+            row["holds"] = test_mse > 0.9 * blind and train_final > 0.8 * 2 / 12 and max(first, second) < 0.3
         else:
             row["claim"], row["holds"] = "(no claim)", True
-        row["holds"] = row["holds"] and abs(baseline - 2 / 12) < 0.02
+        row["holds"] = bool(row["holds"] and abs(baseline - 2 / 12) < 0.02 and abs(r["marker_blind"] - blind) < 0.02)
         rows.append(row)
     return rows
 
 
 def _clipping_row(nb: dict, seed: int) -> dict:
-    """The exploding run: without clipping the loss blows up; with global-norm clipping it falls."""
-    keras = nb["keras"]
-    np = nb["np"]
-    learning_rate, clip_norm = nb["learning_rate"], nb["clip_norm"]
-    loss_plain, _, var_Y = nb["clipping_run"](keras.optimizers.SGD(learning_rate), seed=seed)
-    loss_clip, _, _ = nb["clipping_run"](keras.optimizers.SGD(learning_rate, global_clipnorm=clip_norm), seed=seed)
-    finite = np.isfinite(loss_plain)
-    first_bad = int(np.flatnonzero(~finite)[0]) if not finite.all() else None
-    max_plain = float(np.max(loss_plain[finite]))
-    final_clip = float(np.mean(loss_clip[-10:]))
+    """The exploding run: its largest gradient is the recurrent kernel's (at least 10x the Dense
+    kernel's); the frozen-RNN control does not blow up; with global-norm clipping the run ends
+    below the persistence baseline, without clipping above it."""
+    np, keras = nb["np"], nb["keras"]
+    lr, momentum, clip_norm = nb["learning_rate"], nb["momentum"], nb["clip_norm"]
+
+    def sgd(**clip):
+        return keras.optimizers.SGD(lr, momentum=momentum, **clip)
+
+    loss_plain, norm_plain, baselines = nb["clipping_run"](sgd(), seed=seed)
+    loss_clip, _, _ = nb["clipping_run"](sgd(global_clipnorm=clip_norm), seed=seed)
+    loss_frozen, norm_frozen, _ = nb["clipping_run"](sgd(), seed=seed, freeze_rnn=True)
+    global_plain = np.sqrt(sum(n**2 for n in norm_plain.values()))
+    peak = int(np.argmax(global_plain))
+    ratio = float(norm_plain["W_hh"][peak] / norm_plain["Dense kernel"][peak])
+    frozen_max = float(max(n.max() for n in norm_frozen.values()))
+    late = float(np.median(norm_plain["W_hh"][peak + 10:]))
+    final_plain, final_clip, final_frozen = (float(np.mean(x[-10:])) for x in (loss_plain, loss_clip, loss_frozen))
+    persistence = baselines["persistence"]
     holds = (
-        first_bad is not None
-        and max_plain > 1e6 * loss_plain[0]
-        and final_clip < 0.3 * var_Y
-        and final_clip < 0.3 * loss_clip[0]
+        all(np.all(np.isfinite(x)) for x in (loss_plain, loss_clip, loss_frozen))
+        and ratio >= 10
+        and frozen_max < 10 and loss_frozen[-1] < loss_frozen[0]
+        and late < 0.01 * norm_plain["W_hh"][peak]
+        and final_clip < 0.95 * persistence and final_plain > persistence
+        and final_clip < 0.5 * final_frozen
     )
     return {
-        "check": "clipping", "seed": seed, "start_loss": float(loss_plain[0]),
-        "unclipped_final": float(loss_plain[-1]), "unclipped_max": max_plain, "unclipped_first_nonfinite": first_bad,
-        "clipped_final": final_clip, "baseline": var_Y,
-        "claim": "unclipped: not finite, max > 1e6 x start; clipped: final < 0.3 x baseline", "holds": bool(holds),
+        "check": "clipping", "seed": seed, "peak_update": peak, "W_hh_over_dense_at_peak": ratio,
+        "frozen_max_grad": frozen_max, "unclipped_final": final_plain, "clipped_final": final_clip,
+        "frozen_final": final_frozen, "persistence": persistence,
+        "claim": "peak W_hh grad >= 10 x Dense; frozen control < 10 and falls; clipped < 0.95 x persistence < unclipped; clipped < 0.5 x frozen",
+        "holds": bool(holds),
     }
 
 
@@ -94,7 +112,7 @@ def _jacobian_row(nb: dict, seed: int) -> dict:
         "linear rate within 5% of rho": all(abs(rate(linear[r]) / r - 1) < 0.05 for r in linear),
         "linear extremes": linear[0.5][-1] < 1e-12 and linear[1.5][-1] > 1e8,
         "tanh ~ linear for rho <= 0.9": all(abs(tanh[r][-1] / linear[r][-1] - 1) < 0.1 for r in [0.5, 0.9]),
-        "tanh tames rho = 1.5": rate(tanh[1.5]) < 1.15 and tanh[1.5][-1] < 1e-4 * linear[1.5][-1],
+        "tanh slows rho = 1.5 but still grows": 1 < rate(tanh[1.5]) < 1.15 and 1e3 < tanh[1.5][-1] < 1e-4 * linear[1.5][-1],
         "tanh state saturates": states[1.5][-1] > 10 * states[1.5][0] and 1 - states[1.5][-1] ** 2 / num_hiddens < 0.8,
         "strong inputs vanish": strong[-1] < 1e-3 and rate(strong) < 0.9,
         "tanh and ReLU with Q vanish": runs["tanh_orth"][1][-1] < 0.05 and runs["relu_orth"][1][-1] < 0.05,
@@ -126,12 +144,13 @@ def run(seeds=(0, 1, 2)) -> list[dict]:
     return rows + exercise3_thresholds()
 
 
-def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> list[dict]:
-    """Exercise 3, question 3: which global_clipnorm values make the exploding setup train.
+def exercise3_thresholds(thresholds=(None, 0.3, 1.0, 3.0, 10.0, 30.0)) -> list[dict]:
+    """Exercise 3, question 3: which global_clipnorm values make the exploding setup learn.
 
-    The grader accepts a threshold when, for every seed it uses, every epoch's loss is finite
-    and the last one is below TRAINED_BELOW. Without clipping the setup must fail; a range of
-    thresholds must pass, so that the question has many right answers.
+    The grader accepts a threshold when, for every seed it uses, the run learns (`ex03.learns`:
+    finite, and its last losses below 0.95 x the persistence baseline). Without clipping the
+    setup must fail on every seed; a range of thresholds must pass, so that the question has
+    many right answers.
     """
     from helpers.grading import ex03_vanishing_exploding as ex03
     from helpers.notebook import setup
@@ -139,13 +158,14 @@ def exercise3_thresholds(thresholds=(None, 0.01, 0.1, 0.3, 1.0, 3.0, 10.0)) -> l
     setup()  # as in the notebook and the grader: oneDNN off, deterministic ops
     rows = []
     for threshold in thresholds:
-        finals = [ex03.train_exploding_rnn(threshold, seed)[-1] for seed in ex03.CLIP_SEEDS]
-        trains = all(np.isfinite(f) and f < ex03.TRAINED_BELOW for f in finals)
+        runs = [ex03.train_exploding_rnn(threshold, seed) for seed in ex03.CLIP_SEEDS]
         row = {"check": "exercise 3, question 3: clipping thresholds", "global_clipnorm": "none" if threshold is None else threshold,
-               **{f"final_loss_seed_{s}": f for s, f in zip(ex03.CLIP_SEEDS, finals)}, "trains": trains}
+               **{f"final_over_persistence_seed_{s}": float(np.mean(r["losses"][-10:]) / r["persistence"])
+                  for s, r in zip(ex03.CLIP_SEEDS, runs)},
+               "learns": all(ex03.learns(r) for r in runs), "fails_every_seed": not any(ex03.learns(r) for r in runs)}
         rows.append(row)
-    passing = [r for r in rows if r["trains"]]
+    passing = [r for r in rows if r["learns"]]
     for r in rows:
-        r["claim"] = "no clipping fails; at least three thresholds pass"
-        r["holds"] = not rows[0]["trains"] and len(passing) >= 3
+        r["claim"] = "no clipping fails on every seed; at least two thresholds pass"
+        r["holds"] = rows[0]["fails_every_seed"] and len(passing) >= 2
     return rows
