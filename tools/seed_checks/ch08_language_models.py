@@ -24,6 +24,7 @@ def _names_rows(nb: dict, seed: int) -> list[dict]:
     model, layers, _ = nb["train_names_model"](seed)
     baselines = {label: float(np.mean(v)) for label, v in nb["nll_names"].items() if label != "GRU"}
     gru = float(nb["rnn_nll"](model, nb["X_test"], nb["Y_test"]).mean())
+    interpolated = float(nb["nll_interpolated"].mean())
     reset = float(nb["rnn_nll_one_char"](model, nb["X_test"], nb["Y_test"]).mean())
     one_char = float(nb["rnn_nll_one_char"](nb["train_one_char_model"](seed), nb["X_test"], nb["Y_test"]).mean())
     step = nb["step_model"](layers)
@@ -31,12 +32,14 @@ def _names_rows(nb: dict, seed: int) -> list[dict]:
     prefixes = np.concatenate([np.full((len(ids), 1), nb["DOT"]), ids[:, :-1]], axis=1)
     gap = float(np.abs(step_logits - model.predict(prefixes, verbose=0)).max())
     names_row = {
-        "check": "names: held-out nats/char", "seed": seed, **baselines, "GRU": gru, "GRU_one_char": one_char, "GRU_state_reset": reset,
+        "check": "names: held-out nats/char", "seed": seed, **baselines, "interpolated_4gram": interpolated, "GRU": gru, "GRU_one_char": one_char, "GRU_state_reset": reset,
         "carry_gap": gap,
         "claim": "GRU < bigram - 0.2 and < trigram; one-char GRU within 0.05 of bigram and > GRU + 0.2; "
-                 "reset GRU > bigram; step-by-step = whole prefix (1e-5)",
+                 "reset GRU > bigram; step-by-step = whole prefix (1e-5); interpolated 4-gram < trigram - 0.1 and within "
+                 "0.06 of the GRU",
         "holds": bool(gru < baselines["bigram"] - 0.2 and gru < baselines["trigram"] and reset > baselines["bigram"]
-                      and abs(one_char - baselines["bigram"]) < 0.05 and gru < one_char - 0.2 and gap < 1e-5),
+                      and abs(one_char - baselines["bigram"]) < 0.05 and gru < one_char - 0.2 and gap < 1e-5
+                      and interpolated < baselines["trigram"] - 0.1 and abs(interpolated - gru) < 0.06),
     }
     stats = nb["temperature_stats"](step, seed)
     taus = nb["temperatures"]
