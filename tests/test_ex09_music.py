@@ -94,3 +94,8 @@ def test_model_mistakes_are_named(cause):
 def test_repeating_the_last_chord_scores_the_repeat_accuracy_below_the_bar():
     assert ex09.held_out_accuracy(_repeat_last_model(None, None)) == pytest.approx(ex09.repeat_accuracy())
     assert ex09.repeat_accuracy() < ex09.bar()
+
+
+def test_the_bigram_per_voice_stays_below_the_bar():
+    """Passing means learning: the strongest simple baseline does not pass."""
+    assert ex09.repeat_accuracy() < ex09.bigram_accuracy() < ex09.bar()
