@@ -18,8 +18,8 @@ from tests.helpers_for_tests import ROOT, notebook, submission
 
 STEM = "01_rnn_basics"
 WRONG = {  # wrong answers whose messages carry computed numbers
-    "01.q1": "def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):\n    return np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T) * 0.9\n",
-    "01.q3": "def rnn_param_count(num_inputs, num_hiddens, num_outputs):\n    return num_hiddens * (num_inputs + 1)\n",
+    "01.q1": "def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):\n    return np.zeros((X.shape[0], X.shape[1], len(b_h))) + 0.5\n",
+    "01.q3": "def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):\n    return sum(hidden_sizes) * (num_inputs + 1)\n",
 }
 
 
