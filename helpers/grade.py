@@ -4,8 +4,9 @@
                             [--jobs N] [--memory GB] [--total-memory GB] [--max-file-size MB] [--max-processes N]
 
 For each notebook it finds the exercise (from the notebook's metadata, or else its file
-name), runs the submission's code in a separate process (helpers.grading.worker) with a
-time limit per question, and checks what each answer returned against values computed
+name), runs the submission's code in a separate process (helpers.grading.worker) with
+limits on time (CPU time per question, WALL_FACTOR times as much wall time, and a budget
+for the notebook) and memory, and checks what each answer returned against values computed
 here, in a process the submission never touched. A question is graded where the learner
 last called `check()` for it, on the function that call received (helpers.grading.cells),
 so the grader and `check()` agree. It prints a table per notebook ending in `Score: X/Y`;
@@ -16,7 +17,8 @@ reports on in the order of the inputs; a terminal shows a progress bar. Each sub
 runs within limits on memory, file size and processes (helpers.grading.limits).
 
 Trust: the worker's only channel to this process is a pipe it inherits (no file), and what
-it sends are the arrays the answers returned, never a verdict. The submission runs inside
+it sends are the arrays the answers returned (at most channel.MAX_BODY bytes a question),
+never a verdict; checking them here may allocate Limits.memory_mb, no more. The submission runs inside
 the worker and could write to that pipe; it gains nothing, because a result counts only
 for the question that is running, only once, and only if the arrays match this process's
 own expected values. A failure while grading one notebook costs that notebook only.
@@ -63,6 +65,7 @@ WATCH = 0.2  # seconds between two looks at the CPU time and memory of a submiss
 # A question may use `timeout` seconds of CPU time (the same on a busy machine as on an idle
 # one), and WALL_FACTOR times as many seconds of wall time (a submission that sleeps or waits).
 WALL_FACTOR = 3
+SCAN = 1.0  # seconds between two looks at every process of the worker's user (under a root grader)
 
 
 class UnusableInput(Exception):
@@ -178,12 +181,12 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
             pass  # it died at once; the loop below reports it
         started, cpu_started, cpu = time.monotonic(), 0.0, 0.0
         run_deadline = started + WALL_FACTOR * timeout * len(todo) + 30  # whatever the messages say
-        watched = 0.0
+        watched = scanned = 0.0
         while True:
             now = time.monotonic()
             if now - watched > WATCH:
-                watched = now
-                pids = _submission_pids(process, limits)
+                scanned, watched = (now, now) if now - scanned > SCAN else (scanned, now)
+                pids = _submission_pids(process, limits, everywhere=scanned == now)
                 cpu = cpu_seconds(process.pid, pids)
                 if resident_mb(pids) > limits.total_memory_mb:
                     why = (f"its processes used more than {limits.total_memory_mb} MB of memory together "
@@ -244,10 +247,11 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
             end_all(limits.user)  # whatever it started, wherever it went
 
 
-def _submission_pids(process: subprocess.Popen, limits: Limits) -> list[int]:
-    """The processes of the submission: every process of the worker's user when it has one
-    of its own, else the worker and its descendants."""
-    if limits.user is not None:
+def _submission_pids(process: subprocess.Popen, limits: Limits, everywhere: bool = True) -> list[int]:
+    """The processes of the submission: the worker and its descendants; and `everywhere`,
+    when the worker has a user of its own, every process of that user (one that left the
+    worker's tree too; reading every process's status costs more, so not every time)."""
+    if everywhere and limits.user is not None:
         return pids_of(limits.user)
     return [process.pid, *descendants(process.pid)]
 

@@ -425,3 +425,22 @@ def test_a_model_config_that_would_fill_the_graders_memory_is_refused(tmp_path):
     report = grade_notebook(path, timeout=60, limits=limits)
     row = next(r for r in report.rows if r.qid == "07.q3")
     assert row.score == 0 and "1536 MB of memory" in row.message, row.message
+
+
+# --- what the grader does not stop ---------------------------------------------------------
+# The README says so; this test keeps it true. The grading modules ship in `helpers`, so
+# an answer can import them and return what they compute: here exercise 4's reference
+# weights for question 4 (`reference_latch`, used by the seed checks). The worker cannot
+# hide them, since the submission runs in its process and the source is public anyway.
+REFERENCE_LATCH = '''
+from helpers.grading.ex04_lstm import reference_latch
+def latch_weights():
+    weights = reference_latch()
+    return weights["kernel"], weights["recurrent_kernel"], weights["bias"]
+'''
+
+
+def test_an_answer_that_returns_the_graders_own_reference_passes(tmp_path):
+    path = submission(tmp_path, "04_lstm", answers={"04.q4": REFERENCE_LATCH}, folder="exercises")
+    row = next(r for r in grade_notebook(path, timeout=60).rows if r.qid == "04.q4")
+    assert row.score == row.points, row.message
