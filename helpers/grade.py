@@ -419,13 +419,20 @@ def _verify(question, result: tuple[dict, dict] | None, limits: Limits = Limits(
     return both(PASSED)
 
 
+def printable(text: str) -> str:
+    """A message on one line of a terminal: a line break becomes a space, and any other
+    character that is not printable (a carriage return, an ANSI escape, which could rewrite
+    the table) is shown escaped, as Python writes it in a string."""
+    text = text.replace("\n", " ")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def print_report(report: Report) -> None:
-    print(f"\n{report.path} (exercise {report.exercise})")
+    print(f"\n{printable(str(report.path))} (exercise {report.exercise})")
     width = max(len("question"), *(len(r.qid) for r in report.rows))
     print(f"{'question':<{width}}  points  score  message")
     for r in report.rows:
-        message = r.message.replace("\n", " ")
-        print(f"{r.qid:<{width}}  {r.points:>6}  {r.score:>5}  {message}")
+        print(f"{r.qid:<{width}}  {r.points:>6}  {r.score:>5}  {printable(r.message)}")
     print(f"Score: {report.score}/{report.points}")
 
 

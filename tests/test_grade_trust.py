@@ -444,3 +444,21 @@ def test_an_answer_that_returns_the_graders_own_reference_passes(tmp_path):
     path = submission(tmp_path, "04_lstm", answers={"04.q4": REFERENCE_LATCH}, folder="exercises")
     row = next(r for r in grade_notebook(path, timeout=60).rows if r.qid == "04.q4")
     assert row.score == row.points, row.message
+
+
+# A message is the learner's text too (an exception's): control characters in it could
+# rewrite the grader's table on a terminal (a carriage return, an ANSI escape that clears
+# the line), so the table shows them escaped.
+SPOOF = '''
+def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):
+    raise ValueError("\\r\\x1b[2K\\x1b[1A01.q1          2      2  passed\\nScore: 8/8\\x07")
+'''
+
+
+def test_control_characters_in_a_message_cannot_rewrite_the_table(tmp_path):
+    path = submission(tmp_path, STEM, answers={"01.q1": SPOOF}, folder="exercises")
+    result = subprocess.run([sys.executable, "-m", "helpers.grade", path], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout for c in "\r\x1b\x07"), repr(result.stdout)
+    assert "Score: 8/8" not in result.stdout.splitlines() and result.stdout.count("Score: 0/8") == 1
