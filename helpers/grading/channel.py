@@ -22,9 +22,9 @@ import numpy as np
 
 MAGIC = b"RNNB"
 HEADER = struct.Struct(">4sQ")  # magic, body length in bytes
-MAX_BODY = 64 << 20  # 64 MB: what one question's answers may return (the largest model an
-# exercise asks for is about 1 MB); larger is refused before it is read, so that a
-# submission cannot make the grader hold or check gigabytes.
+MAX_BODY = 64 << 20  # 64 MB: what one question's answers may return (the reference answers
+# return at most 1.2 MB); larger is refused before it is read, so that a submission cannot
+# make the grader hold or check gigabytes.
 META = "__meta__"
 
 
