@@ -21,17 +21,20 @@ of the submission runs, so they hold for every cell and every process the submis
   or exceed the limit. The grader ends every process of that user when the run is over
   (`end_all`), wherever it went.
 - core dumps: none (RLIMIT_CORE 0).
-- memory of all its processes together: the grader watches the memory (proportional set
-  size, so pages that forked processes share count once) of the worker's processes (every process of its user, under a root grader; else the worker and
-  its descendants) a few times a second, and ends them all past `total_memory_mb`
-  (`resident_mb`). So forking does not multiply the memory a submission may use.
+- memory of all its processes together: the grader reads the proportional set size of the
+  worker's processes (`resident_mb`: a page that forked processes share counts once) five
+  times a second: the worker and its descendants, and once a second every process of the
+  worker's user, under a root grader. Past `total_memory_mb` it ends them all. So forking
+  does not multiply the memory a submission may use.
 
 The worker sets these itself rather than in a `preexec_fn`, because the grader's process
 may run TensorFlow's threads by then, and Python documents `preexec_fn` as unsafe in a
 process with threads.
 
 What they do not cover (grade untrusted work in a container): memory allocated faster than
-the grader looks (a few times a second) can exceed the total for that moment; the file-size limit is per file, not a disk quota; the network is not restricted; a worker
+the grader looks can exceed the total for that moment, and under a grader that is not root
+a process that leaves the worker's tree (a daemon) is not counted; the file-size limit is
+per file, not a disk quota; the network is not restricted; a worker
 of a root grader reads every file of the machine (as root could); and a root grader whose
 system refuses the change of user (no CAP_SETUID, or Python installed where other users
 cannot read it and CAP_DAC_READ_SEARCH not allowed) runs the submission as root, where the
