@@ -1,11 +1,12 @@
 """The command-line autograder.
 
     python -m helpers.grade SUBMISSION.ipynb [MORE.ipynb or FOLDER ...] [--json DIR] [--csv FILE] [--timeout SECONDS]
-                            [--jobs N] [--memory GB] [--max-file-size MB] [--max-processes N]
+                            [--jobs N] [--memory GB] [--total-memory GB] [--max-file-size MB] [--max-processes N]
 
 For each notebook it finds the exercise (from the notebook's metadata, or else its file
-name), runs the submission's code in a separate process (helpers.grading.worker) with a
-time limit per question, and checks what each answer returned against values computed
+name), runs the submission's code in a separate process (helpers.grading.worker) with
+limits on time (CPU time per question, WALL_FACTOR times as much wall time, and a budget
+for the notebook) and memory, and checks what each answer returned against values computed
 here, in a process the submission never touched. A question is graded where the learner
 last called `check()` for it, on the function that call received (helpers.grading.cells),
 so the grader and `check()` agree. It prints a table per notebook ending in `Score: X/Y`;
@@ -16,7 +17,8 @@ reports on in the order of the inputs; a terminal shows a progress bar. Each sub
 runs within limits on memory, file size and processes (helpers.grading.limits).
 
 Trust: the worker's only channel to this process is a pipe it inherits (no file), and what
-it sends are the arrays the answers returned, never a verdict. The submission runs inside
+it sends are the arrays the answers returned (at most channel.MAX_BODY bytes a question),
+never a verdict; checking them here may allocate Limits.memory_mb, no more. The submission runs inside
 the worker and could write to that pipe; it gains nothing, because a result counts only
 for the question that is running, only once, and only if the arrays match this process's
 own expected values. A failure while grading one notebook costs that notebook only.
@@ -38,6 +40,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import resource
 import select
 import signal
 import subprocess
@@ -53,11 +56,16 @@ from pathlib import Path
 
 from helpers.grading import EXERCISES, channel
 from helpers.grading.cells import Target, code_sources, defines, locate
-from helpers.grading.limits import Limits, end_all, worker_user
-from helpers.grading.worker import WORKER_ENV
+from helpers.grading.limits import MB, Limits, cpu_seconds, end_all, pids_of, resident_mb, worker_user
+from helpers.grading.worker import WORKER_ENV, descendants
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "MPLBACKEND": "Agg"}
 PASSED = "passed"  # the one message that scores; only this process ever writes it
+WATCH = 0.2  # seconds between two looks at the CPU time and memory of a submission's processes
+# A question may use `timeout` seconds of CPU time (the same on a busy machine as on an idle
+# one), and WALL_FACTOR times as many seconds of wall time (a submission that sleeps or waits).
+WALL_FACTOR = 3
+SCAN = 1.0  # seconds between two looks at every process of the worker's user (under a root grader)
 
 
 class UnusableInput(Exception):
@@ -140,13 +148,17 @@ def _as_worker_user(env: dict, scratch: Path, uid: int) -> dict:
 
 
 def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int], scratch: Path,
-                log: Path, timeout: float, limits: Limits = Limits(), env: dict | None = None) -> Run:
+                log: Path, timeout: float, limits: Limits = Limits(), env: dict | None = None,
+                deadline: float = float("inf")) -> Run:
     """Run the worker over `todo` (in cell order) until it finishes or fails, within
-    `limits` (helpers.grading.limits), which it applies to itself.
+    `limits` (helpers.grading.limits), which it applies to itself, and the memory of all
+    its processes together, which this process watches; and before `deadline` (the
+    notebook's time, time.monotonic()).
 
     Messages arrive on a pipe whose read end only this process holds. A result is accepted
-    only for the question that is running, and only once; a malformed frame, a hang or the
-    process ending count as a failure of the question (or cell) that was running."""
+    only for the question that is running, and only once; a malformed frame, a hang, too
+    much memory or the process ending count as a failure of the question (or cell) that was
+    running."""
     read_fd, write_fd = os.pipe()
     job = {"cells": cells, "questions": [[q, t.cell, t.name] for q, t in todo], "skip": sorted(skip),
            "limits": limits.as_job()}
@@ -167,12 +179,28 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
             process.stdin.close()
         except BrokenPipeError:
             pass  # it died at once; the loop below reports it
-        started = time.monotonic()
-        deadline = started + timeout * len(todo) + 30  # the whole run, whatever the messages say
+        started, cpu_started, cpu = time.monotonic(), 0.0, 0.0
+        run_deadline = started + WALL_FACTOR * timeout * len(todo) + 30  # whatever the messages say
+        watched = scanned = 0.0
         while True:
             now = time.monotonic()
-            if now > deadline or (current is not None and now - started > timeout):
-                run.failure = (current or todo[0][0], cell, phase, f"timed out after {timeout:g} s.")
+            if now - watched > WATCH:
+                scanned, watched = (now, now) if now - scanned > SCAN else (scanned, now)
+                pids = _submission_pids(process, limits, everywhere=scanned == now)
+                cpu = cpu_seconds(process.pid, pids)
+                if resident_mb(pids) > limits.total_memory_mb:
+                    why = (f"its processes used more than {limits.total_memory_mb} MB of memory together "
+                           "(the grader's limit for a submission), so the grader ended them.")
+                    run.failure = (current or todo[0][0], cell, phase, why)
+                    return run
+            if current is not None and cpu - cpu_started > timeout:
+                run.failure = (current, cell, phase, f"timed out: it used more than {timeout:g} s of CPU time.")
+                return run
+            if now > deadline:
+                run.failure = (current or todo[0][0], cell, phase, "the notebook ran out of the time the grader gives it.")
+                return run
+            if now > run_deadline or (current is not None and now - started > WALL_FACTOR * timeout):
+                run.failure = (current or todo[0][0], cell, phase, f"timed out after {WALL_FACTOR * timeout:g} s.")
                 return run
             ready, _, _ = select.select([read_fd], [], [], 0.05)
             if not ready:
@@ -188,6 +216,11 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
                 return run
             try:
                 messages = reader.feed(data)
+            except channel.FrameTooLarge as error:
+                why = (f"the answer returned {error.size / MB:.0f} MB of data; the grader accepts at most "
+                       f"{channel.MAX_BODY / MB:.0f} MB per question (is the model far larger than it needs to be?).")
+                run.failure = (current or todo[0][0], cell, phase, why)
+                return run
             except channel.ChannelError:
                 why = "the notebook sent the grader malformed data, so its result could not be trusted."
                 run.failure = (current or todo[0][0], cell, phase, why)
@@ -196,6 +229,7 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
                 event, qid = meta.get("event"), meta.get("qid")
                 if event == "start" and qid in todo_ids and qid != current:
                     current, cell, phase, started = qid, None, "cells", time.monotonic()
+                    cpu_started = cpu = cpu_seconds(process.pid, _submission_pids(process, limits))
                 elif event == "cell" and qid == current and isinstance(meta.get("cell"), int):
                     cell = meta["cell"]
                 elif event == "answer" and qid == current:
@@ -211,6 +245,15 @@ def _run_worker(cells: list[str], todo: list[tuple[str, Target]], skip: set[int]
         _end(process)
         if limits.user is not None:
             end_all(limits.user)  # whatever it started, wherever it went
+
+
+def _submission_pids(process: subprocess.Popen, limits: Limits, everywhere: bool = True) -> list[int]:
+    """The processes of the submission: the worker and its descendants; and `everywhere`,
+    when the worker has a user of its own, every process of that user (one that left the
+    worker's tree too; reading every process's status costs more, so not every time)."""
+    if everywhere and limits.user is not None:
+        return pids_of(limits.user)
+    return [process.pid, *descendants(process.pid)]
 
 
 def _end(process: subprocess.Popen) -> None:
@@ -252,8 +295,11 @@ def _grade(path: Path, nb: dict, exercise: str, timeout: float, limits: Limits) 
         if uid is not None:
             env = _as_worker_user(env, scratch, uid)
             limits = dataclasses.replace(limits, user=uid)
+        budget = WALL_FACTOR * timeout * (len(todo) + 1)  # the notebook's time, cells skipped and runs again included
+        deadline = time.monotonic() + budget
         while todo:
-            run = _run_worker(cells, todo, set(skipped), scratch, Path(tmp) / "worker.log", timeout, limits, env)
+            run = _run_worker(cells, todo, set(skipped), scratch, Path(tmp) / "worker.log", timeout, limits, env,
+                              deadline)
             results.update(run.results)
             messages.update(run.refused)
             if run.failure is None:
@@ -264,11 +310,16 @@ def _grade(path: Path, nb: dict, exercise: str, timeout: float, limits: Limits) 
             else:
                 messages[qid] = why
             todo = [(q, t) for q, t in todo if q not in results and q not in messages]
+            if time.monotonic() > deadline:
+                for q, _ in todo:
+                    messages[q] = (f"not graded: the notebook used up the {budget:g} s the grader gives it "
+                                   "(each cell that hung or ended the process cost a new run).")
+                break
     report = Report(path, exercise)
     for q in questions:
         visible = messages.get(q.id)
         if q.id not in messages:
-            visible, messages[q.id] = _verify(q, results.get(q.id))
+            visible, messages[q.id] = _verify(q, results.get(q.id), limits)
         if messages[q.id] != PASSED:
             messages[q.id] = _explain_skipped(messages[q.id], q, targets.get(q.id), cells, skipped)
         if visible != PASSED:
@@ -282,15 +333,51 @@ def _explain_skipped(message: str, question, target: Target | None, cells: list[
     """Say so when a cell that defines the answer had to be skipped."""
     if target is None:
         return message
-    hits = [i for i in skipped if i <= target.cell and defines(cells[i], target.name)]
-    if not hits:
-        return message
-    return f"{message} Code cell {hits[-1] + 1}, which defines `{target.name}`, was skipped: {skipped[hits[-1]]}"
+    before = sorted(i for i in skipped if i <= target.cell)
+    hits = [i for i in before if defines(cells[i], target.name)]
+    if hits:
+        return f"{message} Code cell {hits[-1] + 1}, which defines `{target.name}`, was skipped: {skipped[hits[-1]]}"
+    if before:  # e.g. the cell of imports, whose names the answer then misses
+        return f"{message} (Code cell {before[-1] + 1} was skipped: {skipped[before[-1]]})"
+    return message
 
 
-def _verify(question, result: tuple[dict, dict] | None) -> tuple[str, str]:
+@contextlib.contextmanager
+def _memory_for_checks(limits: Limits) -> Iterator[None]:
+    """While checking one answer, let this process allocate at most `limits.memory_mb` MB
+    more than it holds (RLIMIT_DATA, lowered and then restored): a model's config names
+    the size of its layers, and rebuilding it allocates them here, in the grader."""
+    which = resource.RLIMIT_DATA
+    soft, hard = resource.getrlimit(which)
+    try:
+        status = Path("/proc/self/status").read_text()
+        used = int(next(line for line in status.splitlines() if line.startswith("VmData:")).split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        yield  # no /proc: no limit
+        return
+    cap = used + limits.memory_mb * MB
+    for bound in (soft, hard):
+        if bound != resource.RLIM_INFINITY:
+            cap = min(cap, bound)
+    resource.setrlimit(which, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(which, (soft, hard))
+
+
+def _out_of_memory(error: BaseException, limits: Limits) -> str:
+    """Why checking an answer failed, when it needed more memory than the grader allows."""
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, MemoryError) or "OOM when allocating" in text or "MemoryError" in text:
+        return f" (checking it needed more than the {limits.memory_mb} MB of memory the grader allows)"
+    return ""
+
+
+def _verify(question, result: tuple[dict, dict] | None, limits: Limits = Limits()) -> tuple[str, str]:
     """This process's verdicts on what the worker sent, each PASSED or why not: on the
-    visible cases (those check() runs, which come first among the grader's) and on all."""
+    visible cases (those check() runs, which come first among the grader's) and on all.
+    Checking an answer may allocate `limits.memory_mb` MB here, no more."""
     def both(message: str) -> tuple[str, str]:
         return message, message
 
@@ -318,11 +405,12 @@ def _verify(question, result: tuple[dict, dict] | None) -> tuple[str, str]:
     visible_count = len(question.cases(False))
     for index, case in enumerate(cases):
         try:
-            question.verify(case, payloads[index])
+            with _memory_for_checks(limits):
+                question.verify(case, payloads[index])
         except AssertionError as error:
-            message = str(error)
+            message = f"{error}{_out_of_memory(error, limits)}"
         except Exception as error:  # noqa: BLE001 - a malformed return value, reported as such
-            message = f"the returned value could not be checked ({type(error).__name__}: {error})"
+            message = f"the returned value could not be checked ({type(error).__name__}: {error}){_out_of_memory(error, limits)}"
         else:
             continue
         if index < visible_count:
@@ -331,13 +419,20 @@ def _verify(question, result: tuple[dict, dict] | None) -> tuple[str, str]:
     return both(PASSED)
 
 
+def printable(text: str) -> str:
+    """A message on one line of a terminal: a line break becomes a space, and any other
+    character that is not printable (a carriage return, an ANSI escape, which could rewrite
+    the table) is shown escaped, as Python writes it in a string."""
+    text = text.replace("\n", " ")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def print_report(report: Report) -> None:
-    print(f"\n{report.path} (exercise {report.exercise})")
+    print(f"\n{printable(str(report.path))} (exercise {report.exercise})")
     width = max(len("question"), *(len(r.qid) for r in report.rows))
     print(f"{'question':<{width}}  points  score  message")
     for r in report.rows:
-        message = r.message.replace("\n", " ")
-        print(f"{r.qid:<{width}}  {r.points:>6}  {r.score:>5}  {message}")
+        print(f"{r.qid:<{width}}  {r.points:>6}  {r.score:>5}  {printable(r.message)}")
     print(f"Score: {report.score}/{report.points}")
 
 
@@ -502,13 +597,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="write one Gradescope results file per notebook into DIR, named by its path "
                              "below the folder that holds all the inputs")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write one row per submission to FILE")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="time limit per question (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="CPU time per question (default 60), and three times as much wall time")
     cores = os.cpu_count() or 1
     parser.add_argument("--jobs", "-j", type=int, default=cores, metavar="N",
                         help=f"grade N notebooks at once (default: the number of cores, {cores} here)")
     defaults = Limits()
     parser.add_argument("--memory", type=float, default=defaults.memory_mb / 1024, metavar="GB",
                         help=f"memory of each process of a submission (default {defaults.memory_mb / 1024:g})")
+    parser.add_argument("--total-memory", type=float, default=defaults.total_memory_mb / 1024, metavar="GB",
+                        help=f"memory of all the processes of a submission together (default {defaults.total_memory_mb / 1024:g})")
     parser.add_argument("--max-file-size", type=float, default=defaults.file_size_mb, metavar="MB",
                         help=f"largest file a submission may write (default {defaults.file_size_mb})")
     parser.add_argument("--max-processes", type=int, default=defaults.processes, metavar="N",
@@ -516,9 +613,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
-    if args.jobs < 1 or args.memory <= 0 or args.max_file_size <= 0 or args.max_processes < 1:
-        parser.error("--jobs, --memory, --max-file-size and --max-processes must be positive")
-    limits = Limits(int(args.memory * 1024), int(args.max_file_size), args.max_processes)
+    if args.jobs < 1 or min(args.memory, args.total_memory, args.max_file_size) <= 0 or args.max_processes < 1:
+        parser.error("--jobs, --memory, --total-memory, --max-file-size and --max-processes must be positive")
+    limits = Limits(memory_mb=int(args.memory * 1024), total_memory_mb=int(args.total_memory * 1024),
+                    file_size_mb=int(args.max_file_size), processes=args.max_processes)
     os.environ.update({k: v for k, v in QUIET_ENV.items() if k != "MPLBACKEND"})
 
     reports, unusable = [], 0

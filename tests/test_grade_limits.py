@@ -22,14 +22,14 @@ FULL = {q.id: q.points for q in EXERCISES[STEM]}
 
 # q3's answer runs away; the reference answers q1, q2 and q4.
 ALLOCATE = '''
-def rnn_param_count(num_inputs, num_hiddens, num_outputs):
+def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):
     blocks = []
     for _ in range(40):  # 40 x 128 MB: 5 GB, if nothing stopped it
         blocks.append(np.ones(2**24))
     return 0
 '''
 WRITE = '''
-def rnn_param_count(num_inputs, num_hiddens, num_outputs):
+def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):
     with open("big.bin", "wb") as f:
         for _ in range(256):  # 256 x 1 MB, if nothing stopped it
             f.write(b"x" * 2**20)
@@ -37,7 +37,7 @@ def rnn_param_count(num_inputs, num_hiddens, num_outputs):
 '''
 FORK = '''
 import os, time
-def rnn_param_count(num_inputs, num_hiddens, num_outputs):
+def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):
     for _ in range(400):  # 400 sleeping children, if nothing stopped it
         pid = os.fork()
         if pid == 0:
@@ -45,6 +45,25 @@ def rnn_param_count(num_inputs, num_hiddens, num_outputs):
                 f.write(f"{{os.getpid()}}\\n")
             time.sleep(120)
             os._exit(0)
+    return 0
+'''
+
+# Five children of 400 MB each, each under the limit per process, 2 GB together.
+FORK_AND_ALLOCATE = '''
+import os, time
+def rnn_stack_param_count(num_inputs, hidden_sizes, num_outputs, bidirectional):
+    children = []
+    for _ in range(5):
+        pid = os.fork()
+        if pid == 0:
+            block = np.ones(50 * 2**20)  # 400 MB, written
+            time.sleep(15)
+            with open({record!r}, "a") as f:
+                f.write("survived\\n")
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
     return 0
 '''
 
@@ -80,6 +99,32 @@ def test_processes_past_the_limit_cost_only_their_question_and_none_survives(tmp
     assert 0 < len(children) < 100, len(children)
     time.sleep(0.5)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+
+
+def test_memory_of_all_processes_together_is_limited(tmp_path):
+    record = tmp_path / "survivors.txt"
+    tmp_path.chmod(0o777)
+    limits = Limits(memory_mb=1536, total_memory_mb=1536)
+    scores, messages, seconds = _grade(tmp_path, FORK_AND_ALLOCATE.format(record=str(record)), limits)
+    assert scores == {**FULL, "01.q3": 0}, messages
+    assert "1536 MB of memory together" in messages["01.q3"], messages["01.q3"]
+    assert not record.exists()
+
+
+def test_a_notebook_that_hangs_cell_after_cell_runs_out_of_its_time(tmp_path):
+    """Each hanging cell is skipped, at the cost of a new run; the notebook's time bounds them all."""
+    nb = json.loads(submission(tmp_path, STEM).read_text())
+    sleeper = {"cell_type": "code", "metadata": {}, "source": "import time\ntime.sleep(600)\n", "outputs": [],
+               "execution_count": None}
+    nb["cells"][2:2] = [sleeper] * 20
+    path = tmp_path / "sleepy.ipynb"
+    path.write_text(json.dumps(nb))
+    start = time.monotonic()
+    report = grade_notebook(path, timeout=2)
+    seconds = time.monotonic() - start
+    budget = 3 * 2 * (len(FULL) + 1)  # helpers.grade.WALL_FACTOR x timeout x (questions + 1)
+    assert report.score == 0 and all("not graded" in r.message for r in report.rows), [r.message for r in report.rows]
+    assert seconds < budget + 120, seconds  # one run more at most, however slow the machine
 
 
 def _state(pid: int) -> str:

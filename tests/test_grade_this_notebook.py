@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from jupyter_client import BlockingKernelClient, KernelManager
 
-from helpers.grading import grade_this_notebook
+from helpers.grading import EXERCISES, grade_this_notebook
 from helpers.grading import this_notebook
 from helpers.grading.worker import WORKER_ENV
 from tests.helpers_for_tests import ROOT, notebook
 from tools.notebooks import grade_cell_source
 
-STEM = "04_lstm"  # one question, 2 points: the quickest to grade
+STEM = "04_lstm"
+TOTAL = sum(q.points for q in EXERCISES[STEM])
 GRADE_CELL = grade_cell_source()
 
 
@@ -106,7 +107,7 @@ def test_in_jupyter_it_grades_the_saved_file_and_asks_to_save_first(tmp_path):
         nb["cells"][-1]["execution_count"] = 2
         _api(f"{base}/api/contents/{STEM}.ipynb", "PUT", {"type": "notebook", "format": "json", "content": nb})
         shown = _run(client, GRADE_CELL)  # In [3]
-        assert f"{STEM}.ipynb" in shown and "Score: 2/2" in shown and "<table>" in shown, shown
+        assert f"{STEM}.ipynb" in shown and f"Score: {TOTAL}/{TOTAL}" in shown and "<table>" in shown, shown
     finally:
         if client is not None:
             client.stop_channels()
@@ -132,7 +133,7 @@ def test_in_colab_it_grades_what_the_frontend_holds(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "google.colab._message", message)
     monkeypatch.delenv(WORKER_ENV, raising=False)
 
-    for folder, expected in (("solutions", "Score: 2/2"), ("exercises", "Score: 0/2")):
+    for folder, expected in (("solutions", f"Score: {TOTAL}/{TOTAL}"), ("exercises", f"Score: 0/{TOTAL}")):
         nb = _with_grade_cell(folder)
         nb["metadata"]["rnn_book"] = {"exercise": STEM}  # the name is Colab's own ("notebook.ipynb" here)
         shown["nb"] = nb

@@ -21,7 +21,8 @@ import pytest
 
 from helpers.grade import grade_notebook
 from helpers.grading import EXERCISES, cells as nbcells
-from tests.helpers_for_tests import ROOT, notebook
+from helpers.grading.limits import Limits
+from tests.helpers_for_tests import ROOT, notebook, submission
 
 STEM = "01_rnn_basics"
 TOTAL = {stem: sum(q.points for q in questions) for stem, questions in EXERCISES.items()}
@@ -298,3 +299,166 @@ def test_broken_submissions_in_a_batch_cost_only_themselves(tmp_path):
     assert sorted(p.name for p in (tmp_path / "json").iterdir()) == [f"{x}_{STEM}.json" for x in "acde"]
     weird_report = json.loads((tmp_path / "json" / f"d_{STEM}.json").read_text())
     assert all("grader failed" in t["output"] for t in weird_report["tests"])
+
+
+# --- a hostile learner ------------------------------------------------------------------
+# What a learner might try beyond forging: each attempt runs inside the worker, and each
+# must leave the score where the answers' real values put it.
+
+# Every answer returns an object that claims to equal anything and turns into zeros, after
+# the cell has patched NumPy, Keras and the grading modules as the worker sees them (the
+# checks run in the grader's process, which the submission never touches).
+LIAR = '''
+import numpy as np, numpy.testing, keras
+import helpers.grading as grading
+from helpers.grading import feedback, question
+
+class Liar:
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __array__(self, dtype=None, copy=None): return np.zeros((2, 3))
+    def __float__(self): return 0.0
+    def __int__(self): return 0
+    def __len__(self): return 0
+    def __getattr__(self, name): return lambda *args, **kwargs: Liar()
+
+np.allclose = np.array_equal = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+question.expect_close = question.expect_shape = feedback.expect_close = lambda *args, **kwargs: None
+keras.Model.predict = lambda self, *args, **kwargs: Liar()
+for questions in grading.EXERCISES.values():
+    for q in questions:
+        object.__setattr__(q, "verify", lambda case, payload: None)
+
+def {name}(*args, **kwargs):
+    return Liar()
+'''
+
+
+@pytest.mark.parametrize("stem", list(EXERCISES))
+def test_lying_objects_and_patched_checks_score_zero_on_every_exercise(tmp_path, stem):
+    answers = {q.id: LIAR.format(name=q.function_name) for q in EXERCISES[stem]}
+    report = grade_notebook(submission(tmp_path, stem, answers=answers, folder="exercises"), timeout=30)
+    assert report.score == 0, [r.message for r in report.rows]
+    assert not any(r.message == "passed" for r in report.rows)
+
+
+# Lines that look like a grader's, on every output the submission can find: its own stdout
+# and stderr (file descriptors 1 and 2), the terminal, and those of the processes above it.
+FAKE_LINES = '''
+import os, sys
+line = "01.q1          2      2  passed\\nScore: 8/8\\n"
+print(line)
+print(line, file=sys.stderr)
+for fd in (1, 2):
+    os.write(fd, line.encode())
+pid, ancestors = os.getpid(), []
+while pid > 1:
+    status = open(f"/proc/{pid}/status").read()
+    pid = int(status.split("PPid:")[1].split()[0])
+    ancestors.append(pid)
+for path in ["/dev/tty", *(f"/proc/{p}/fd/{fd}" for p in ancestors for fd in (1, 2))]:
+    try:
+        with open(path, "w") as f:
+            f.write(line)
+    except OSError:
+        pass
+'''
+
+
+def test_fake_result_lines_reach_no_output_of_the_grader(tmp_path):
+    path = _exercise_with(tmp_path, STEM, FAKE_LINES)
+    result = subprocess.run([sys.executable, "-m", "helpers.grade", path, "--csv", tmp_path / "grades.csv"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "Score: 8/8" not in result.stdout + result.stderr and result.stdout.count("Score: 0/8") == 1, result.stdout
+    assert [row["total"] for row in csv.DictReader((tmp_path / "grades.csv").open())] == ["0"]
+
+
+FORECASTER = "07_forecasting"
+
+# A real model of about 300 MB: refused by the worker before it is sent.
+HUGE_MODEL = '''
+import keras
+def train_forecaster(series):
+    return keras.Sequential([keras.Input((8, 1)), keras.layers.Flatten(), keras.layers.Dense(2**23), keras.layers.Dense(1)])
+'''
+
+# A small model whose config says its last layer has 2**26 units: a 2 GB kernel, allocated
+# by whoever rebuilds the model from its config (the grader), if nothing stopped it.
+CONFIG_BOMB = '''
+import json, keras
+def train_forecaster(series):
+    model = keras.Sequential([keras.Input((8, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    config = json.loads(model.to_json())
+    config["config"]["layers"][-1]["config"]["units"] = 2**26
+
+    class Model:
+        def to_json(self):
+            return json.dumps(config)
+
+        def get_weights(self):
+            return model.get_weights()
+
+    return Model()
+'''
+
+
+def test_a_huge_model_costs_its_question_and_is_never_checked(tmp_path):
+    answers = {"07.q3": HUGE_MODEL}
+    report = grade_notebook(submission(tmp_path, FORECASTER, answers=answers, folder="exercises"), timeout=60)
+    row = next(r for r in report.rows if r.qid == "07.q3")
+    assert row.score == 0 and "MB per question" in row.message, row.message
+
+
+def test_a_frame_larger_than_the_grader_accepts_is_refused_before_it_is_read(tmp_path):
+    forgery = FORGE_FRAMES.format(qids=_qids(STEM), forge="corrupt bytes")
+    report = grade_notebook(_exercise_with(tmp_path, STEM, forgery), timeout=30)
+    assert report.score == 0
+    assert "MB per question" in report.rows[0].message, report.rows[0].message
+
+
+def test_a_model_config_that_would_fill_the_graders_memory_is_refused(tmp_path):
+    limits = Limits(memory_mb=1536)
+    answers = {"07.q3": CONFIG_BOMB}
+    path = submission(tmp_path, FORECASTER, answers=answers, folder="exercises")
+    report = grade_notebook(path, timeout=60, limits=limits)
+    row = next(r for r in report.rows if r.qid == "07.q3")
+    assert row.score == 0 and "1536 MB of memory" in row.message, row.message
+
+
+# --- what the grader does not stop ---------------------------------------------------------
+# The README says so; this test keeps it true. The grading modules ship in `helpers`, so
+# an answer can import them and return what they compute: here exercise 4's reference
+# weights for question 4 (`reference_latch`, used by the seed checks). The worker cannot
+# hide them, since the submission runs in its process and the source is public anyway.
+REFERENCE_LATCH = '''
+from helpers.grading.ex04_lstm import reference_latch
+def latch_weights():
+    weights = reference_latch()
+    return weights["kernel"], weights["recurrent_kernel"], weights["bias"]
+'''
+
+
+def test_an_answer_that_returns_the_graders_own_reference_passes(tmp_path):
+    path = submission(tmp_path, "04_lstm", answers={"04.q4": REFERENCE_LATCH}, folder="exercises")
+    row = next(r for r in grade_notebook(path, timeout=60).rows if r.qid == "04.q4")
+    assert row.score == row.points, row.message
+
+
+# A message is the learner's text too (an exception's): control characters in it could
+# rewrite the grader's table on a terminal (a carriage return, an ANSI escape that clears
+# the line), so the table shows them escaped.
+SPOOF = '''
+def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):
+    raise ValueError("\\r\\x1b[2K\\x1b[1A01.q1          2      2  passed\\nScore: 8/8\\x07")
+'''
+
+
+def test_control_characters_in_a_message_cannot_rewrite_the_table(tmp_path):
+    path = submission(tmp_path, STEM, answers={"01.q1": SPOOF}, folder="exercises")
+    result = subprocess.run([sys.executable, "-m", "helpers.grade", path], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout for c in "\r\x1b\x07"), repr(result.stdout)
+    assert "Score: 8/8" not in result.stdout.splitlines() and result.stdout.count("Score: 0/8") == 1

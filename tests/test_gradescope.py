@@ -104,11 +104,15 @@ def test_a_failing_hidden_case_shows_as_passing_until_the_due_date(bundle, tmp_p
     """An answer right on the visible shapes only: its visible entry passes at once, its
     score (after the due date) is 0 and says a hidden case failed."""
     nb = notebook("solutions", STEM)
-    visible_inputs = {case["x_t"].shape for case in EXERCISES[STEM][0].cases(False)}
-    right = "np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h)"
-    answer = (f"def rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h):\n"
-              f"    if x_t.shape in {sorted(visible_inputs)!r}:\n        return {right}\n"
-              f"    return np.zeros((x_t.shape[0], b_h.shape[0]))\n")
+    visible_inputs = {case["X"].shape for case in EXERCISES[STEM][0].cases(False)}
+    answer = (f"def masked_rnn_forward(X, lengths, h0, W_xh, W_hh, b_h):\n"
+              f"    if X.shape not in {sorted(visible_inputs)!r}:\n"
+              f"        return np.zeros((X.shape[0], X.shape[1], len(b_h)))\n"
+              f"    h, H = h0, []\n"
+              f"    for t in range(X.shape[1]):\n"
+              f"        h = np.where((t < lengths)[:, None], np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h), h)\n"
+              f"        H.append(h)\n"
+              f"    return np.stack(H, axis=1)\n")
     cell = next(c for c in nb["cells"] if c.get("metadata", {}).get("rnn_book", {}).get("question") == "01.q1")
     cell["source"] = answer
     results = run_autograder(bundle, tmp_path, {f"{STEM}.ipynb": json.dumps(nb)})

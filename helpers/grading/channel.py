@@ -22,12 +22,22 @@ import numpy as np
 
 MAGIC = b"RNNB"
 HEADER = struct.Struct(">4sQ")  # magic, body length in bytes
-MAX_BODY = 1 << 30  # 1 GiB: larger is not a frame the worker sends
+MAX_BODY = 64 << 20  # 64 MB: what one question's answers may return (the reference answers
+# return at most 1.2 MB); larger is refused before it is read, so that a submission cannot
+# make the grader hold or check gigabytes.
 META = "__meta__"
 
 
 class ChannelError(Exception):
     """Bytes on the channel that are not a well-formed frame."""
+
+
+class FrameTooLarge(ChannelError):
+    """A frame longer than MAX_BODY; `size` is the length it announced, in bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"a frame of {size} bytes, more than {MAX_BODY}")
+        self.size = size
 
 
 def encode(meta: dict, arrays: dict | None = None) -> bytes:
@@ -62,8 +72,10 @@ class Reader:
         messages = []
         while len(self._buffer) >= HEADER.size:
             magic, length = HEADER.unpack_from(self._buffer)
-            if magic != MAGIC or length > MAX_BODY:
+            if magic != MAGIC:
                 raise ChannelError("the channel carried bytes that are not a frame")
+            if length > MAX_BODY:
+                raise FrameTooLarge(length)
             if len(self._buffer) < HEADER.size + length:
                 break
             body = bytes(self._buffer[HEADER.size : HEADER.size + length])

@@ -21,14 +21,20 @@ of the submission runs, so they hold for every cell and every process the submis
   or exceed the limit. The grader ends every process of that user when the run is over
   (`end_all`), wherever it went.
 - core dumps: none (RLIMIT_CORE 0).
+- memory of all its processes together: the grader reads the proportional set size of the
+  worker's processes (`resident_mb`: a page that forked processes share counts once) five
+  times a second: the worker and its descendants, and once a second every process of the
+  worker's user, under a root grader. Past `total_memory_mb` it ends them all. So forking
+  does not multiply the memory a submission may use.
 
 The worker sets these itself rather than in a `preexec_fn`, because the grader's process
 may run TensorFlow's threads by then, and Python documents `preexec_fn` as unsafe in a
 process with threads.
 
-What they do not cover (grade untrusted work in a container): the memory limit is per
-process, so a submission that forks may use the process allowance times the memory limit;
-the file-size limit is per file, not a disk quota; the network is not restricted; a worker
+What they do not cover (grade untrusted work in a container): memory allocated faster than
+the grader looks can exceed the total for that moment, and under a grader that is not root
+a process that leaves the worker's tree (a daemon) is not counted; the file-size limit is
+per file, not a disk quota; the network is not restricted; a worker
 of a root grader reads every file of the machine (as root could); and a root grader whose
 system refuses the change of user (no CAP_SETUID, or Python installed where other users
 cannot read it and CAP_DAC_READ_SEARCH not allowed) runs the submission as root, where the
@@ -60,6 +66,7 @@ PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE = 8, 
 @dataclass(frozen=True)
 class Limits:
     memory_mb: int = 4096  # private memory of each process of the submission
+    total_memory_mb: int = 6144  # resident memory of all its processes together
     file_size_mb: int = 256  # largest file it may write
     processes: int = 512  # processes and threads it may add (TensorFlow alone runs ~20 on 2 cores)
     user: int | None = None  # the user id the worker becomes (set by a root grader)
@@ -116,6 +123,43 @@ def _pids_of(uid: int) -> list[tuple[int, dict]]:
             if fields.get("Uid", "-1").split()[0] == str(uid):
                 found.append((int(entry.name), fields))
     return found
+
+
+def resident_mb(pids) -> float:
+    """The memory these processes use together, in MB: the sum of their proportional set
+    sizes (a page shared by n of them counts 1/n in each, so forked children that share
+    their parent's pages are not counted again); resident sizes where the kernel gives no
+    PSS. Processes that have ended count 0."""
+    kb = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            kb += int(next(line for line in text.splitlines() if line.startswith("Pss:")).split()[1])
+        except (OSError, StopIteration, ValueError, IndexError):
+            try:
+                kb += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            except (OSError, ValueError, IndexError):
+                continue  # it ended meanwhile
+    return kb / 1024
+
+
+def cpu_seconds(worker: int, pids) -> float:
+    """The CPU time these processes have used, and the children that `worker` has reaped."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it ended meanwhile
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == worker:
+            ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def pids_of(uid: int) -> list[int]:
+    """The processes whose real user is `uid`."""
+    return [pid for pid, _ in _pids_of(uid)]
 
 
 def tasks_of(uid: int) -> int:

@@ -54,8 +54,10 @@ class Grades:
     def __str__(self) -> str:
         if self.error:
             return self.error
-        lines = [f"{self.file}", f"{'question':<8}  {'score':>5}  message"]
-        lines += [f"{r['name']:<8}  {r['score']:>2}/{r['max_score']:<2}  {r['output']}" for r in self.rows]
+        from helpers.grade import printable
+
+        lines = [printable(self.file), f"{'question':<8}  {'score':>5}  message"]
+        lines += [f"{r['name']:<8}  {r['score']:>2}/{r['max_score']:<2}  {printable(r['output'])}" for r in self.rows]
         return "\n".join([*lines, f"Score: {self.score}/{self.points}"])
 
     __repr__ = __str__

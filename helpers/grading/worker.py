@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.grading import cells as nbcells
-from helpers.grading.channel import encode
+from helpers.grading.channel import MAX_BODY, encode
 from helpers.grading.limits import Limits
 
 # Longest message text sent to the grader; an answer's error can be arbitrarily long.
@@ -86,13 +86,13 @@ class Worker:
 
     def execute(self, index: int) -> None:
         self.running_cell = index
-        before = _descendants()
+        before = descendants()
         try:
             code = compile(nbcells.as_python(self.sources[index]), f"<code cell {index + 1}>", "exec")
             exec(code, self.namespace)
         except BaseException as error:  # noqa: BLE001 - any failure is the submission's, and is reported
             self.cell_errors[index] = _describe(error, self.limits)
-            _end(_descendants() - before)
+            _end(descendants() - before)
 
     def grade(self, question, target: int, name: str) -> tuple[str, str, dict]:
         """Call the answer on every case: ("ok", "", arrays) or (status, message, {})."""
@@ -102,20 +102,24 @@ class Worker:
         if answer is None:
             return "missing", self._with_cell_errors(f"no cell defines `{name}`.", name, target), {}
         payloads = []
-        before = _descendants()
+        before = descendants()
         for case in question.cases(True):
             try:
                 payloads.append(question.run(answer, case))
             except NotImplementedError:
                 return "not attempted", self._with_cell_errors("", name, target), {}
             except AssertionError as error:  # call_answer's message; its cause may be a limit
-                _end(_descendants() - before)
+                _end(descendants() - before)
                 cause = error.__cause__
                 return "error", str(error) + (self.limits.explain(cause) if cause else ""), {}
             except BaseException as error:  # noqa: BLE001
-                _end(_descendants() - before)
+                _end(descendants() - before)
                 return "error", f"the answer raised {_describe(error, self.limits)}", {}
         arrays = {f"{i}.{key}": np.asarray(value) for i, p in enumerate(payloads) for key, value in p.items()}
+        size = sum(array.nbytes for array in arrays.values())
+        if size > MAX_BODY - (1 << 20):  # the grader would refuse the frame; say why here
+            return "error", (f"the answer returned {size / (1 << 20):.0f} MB of data; the grader accepts at most "
+                             f"{MAX_BODY >> 20} MB per question (is the model far larger than it needs to be?)."), {}
         return "ok", "", arrays
 
     def _with_cell_errors(self, message: str, name: str, target: int) -> str:
@@ -127,7 +131,7 @@ class Worker:
         return message
 
 
-def _descendants(pid: int | None = None) -> set[int]:
+def descendants(pid: int | None = None) -> set[int]:
     """The processes this worker started, and theirs (from /proc/PID/task/TID/children)."""
     found, queue = set(), [pid or os.getpid()]
     while queue:
