@@ -16,7 +16,7 @@ CHAPTER = ROOT / "chapters" / "06_architectures.ipynb"
 
 
 def _depth_row(nb: dict, seed: int) -> dict:
-    """Two stacked layers beat one wider layer on the ring tags, not on the line tags; a 128-unit per-step Dense stays at
+    """Two stacked layers beat one wider layer on the ring tags, not on the line tags; a 256-unit per-step Dense stays at
     the majority tag and two per-step Dense layers learn the ring (depth, not recurrence)."""
     names = list(nb["DEPTH_MODELS"])
     ring = {name: nb["depth_experiment"]("ring", name, seed) for name in names}
@@ -34,10 +34,10 @@ def _depth_row(nb: dict, seed: int) -> dict:
     )
     return {
         "check": "depth", "seed": seed, "ring_one_layer": one["accuracy"], "ring_two_layers": two["accuracy"],
-        "ring_dense_128": wide["accuracy"],
+        "ring_dense_256": wide["accuracy"],
         "ring_two_dense_16": two_dense["accuracy"], "ring_majority": one["majority"],
         "line_one_layer": line_one, "line_two_layers": line_two,
-        "claim": "ring: two > one + 0.1, Dense 128 < majority + 0.02, two Dense 16 > one + 0.1; "
+        "claim": "ring: two > one + 0.1, Dense 256 < majority + 0.02, two Dense 16 > one + 0.1; "
                  "line: both > 0.98, within 0.01",
         "holds": bool(holds),
     }
