@@ -20,7 +20,7 @@ def _depth_row(nb: dict, seed: int) -> dict:
     the majority tag and two per-step Dense layers learn the ring (depth, not recurrence)."""
     names = list(nb["DEPTH_MODELS"])
     ring = {name: nb["depth_experiment"]("ring", name, seed) for name in names}
-    line = {name: nb["depth_experiment"]("line", name, seed) for name in names[:2]}
+    line = {name: nb["depth_experiment"]("line", name, seed, epochs=10) for name in names[:2]}
     one, two, wide, two_dense = (ring[name] for name in names)
     line_one, line_two = (line[name]["accuracy"] for name in names[:2])
     holds = (
