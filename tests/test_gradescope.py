@@ -220,4 +220,23 @@ def test_the_grader_cases_begin_with_the_visible_cases(question):
     for shown, graded in zip(visible, everything):
         assert shown.keys() == graded.keys()
         for key in shown:
-            assert np.array_equal(np.asarray(shown[key]), np.asarray(graded[key])), f"{question.id}: case {key} differs"
+            if (question.id, key) in HELD_OUT_BY_DESIGN:
+                assert shown[key] != graded[key], HELD_OUT_BY_DESIGN[question.id, key]
+                continue
+            assert _same(shown[key], graded[key]), f"{question.id}: case {key} differs"
+
+
+# A question judged by one training run grades on other data than check() shows: the
+# learner checks on one half, the grader judges on the other.
+HELD_OUT_BY_DESIGN = {("10.q2", "held_out"): "the grader judges 10.q2 on the half check() does not"}
+
+
+def _same(a, b) -> bool:
+    """Equal values, for the values a case holds: arrays, ragged lists, strings, functions."""
+    if callable(a) or callable(b):  # a function made per call (08.q4's step): same code
+        return getattr(a, "__qualname__", a) == getattr(b, "__qualname__", b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b))
