@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.grading import check
-from helpers.grading.ex04_lstm import reference_latch
+from tools.seed_checks.ch04_lstm import reference_latch
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION = solution_functions("04_lstm")

@@ -429,21 +429,21 @@ def test_a_model_config_that_would_fill_the_graders_memory_is_refused(tmp_path):
 
 # --- what the grader does not stop ---------------------------------------------------------
 # The README says so; this test keeps it true. The grading modules ship in `helpers`, so
-# an answer can import them and return what they compute: here exercise 4's reference
-# weights for question 4 (`reference_latch`, used by the seed checks). The worker cannot
-# hide them, since the submission runs in its process and the source is public anyway.
-REFERENCE_LATCH = '''
-from helpers.grading.ex04_lstm import reference_latch
+# an answer can import them and call what they define: here exercise 4's own Keras LSTM
+# (`_keras_lstm`), which computes what a learner's hand-written cell must match. No
+# reference answer is kept there (exercise 4's latch weights live in tools/seed_checks/).
+IMPORTED = '''
+from helpers.grading import ex04_lstm
 def latch_weights():
-    weights = reference_latch()
-    return weights["kernel"], weights["recurrent_kernel"], weights["bias"]
+    assert callable(ex04_lstm._keras_lstm) and not hasattr(ex04_lstm, "reference_latch")
+    raise RuntimeError("imported the grading module")
 '''
 
 
-def test_an_answer_that_returns_the_graders_own_reference_passes(tmp_path):
-    path = submission(tmp_path, "04_lstm", answers={"04.q4": REFERENCE_LATCH}, folder="exercises")
+def test_an_answer_can_import_the_grading_module_but_finds_no_reference_answer(tmp_path):
+    path = submission(tmp_path, "04_lstm", answers={"04.q4": IMPORTED}, folder="exercises")
     row = next(r for r in grade_notebook(path, timeout=60).rows if r.qid == "04.q4")
-    assert row.score == row.points, row.message
+    assert row.score == 0 and "imported the grading module" in row.message, row.message
 
 
 # A message is the learner's text too (an exception's): control characters in it could

@@ -278,13 +278,6 @@ def latch_error(weights: dict, case: dict) -> float:
     return float(np.max(np.abs(_latch_cell(weights, case["X"], case["c0"]) - case["target"])))
 
 
-def reference_latch(scale: float = 30.0) -> dict:
-    """Weights that latch, with gate pre-activations of +-scale/2 (used by the seed checks)."""
-    kernel = np.zeros((2, 4))  # rows: value, marker; columns: i, f, c, o
-    kernel[1, 0], kernel[1, 1], kernel[0, 2] = scale, -scale, 1.0
-    bias = np.array([-scale / 2, scale / 2, 0.0, 0.0])
-    return {"kernel": kernel, "recurrent_kernel": np.zeros((1, 4)), "bias": bias}
-
 
 def _one_step(weights: dict, value: float, marker: float, c0: float) -> float:
     return float(_latch_cell(weights, [[[value, marker]]], [[c0]])[0, 0])
