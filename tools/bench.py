@@ -2,7 +2,9 @@
 
     python -m tools.bench                # everything (about 20 minutes)
     python -m tools.bench --quick        # notebooks and seed checks only: no book build, no `make test`
-    python -m tools.bench --grading      # only the batch grading figures, printed (no report written)
+    python -m tools.bench --notebooks    # only the notebook times, written into their section
+    python -m tools.bench --grading      # only the batch grading figures, written into the
+                                         # report's "Grading a batch" section
 
 Each notebook is executed alone, in a fresh kernel, so its time includes starting Python
 and importing TensorFlow, as a learner's first run does. Peak memory is the largest
@@ -131,6 +133,21 @@ def seed_checks() -> str:
     return f"{out.stdout.strip()}\n\nResult: {status} (exit status {out.returncode})."
 
 
+def _notebook_lines(rows: list[dict]) -> list[str]:
+    return [
+        f"## Notebooks (budget {BUDGET_S} s each, TensorFlow import included)",
+        "",
+        f"Measured on {datetime.date.today()}, each notebook alone in a fresh kernel.",
+        "",
+        "| notebook | wall time (s) | peak memory (MB) |",
+        "|---|---:|---:|",
+        *(f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |" for r in rows),
+        "",
+        f"Slowest: {max(r['seconds'] for r in rows):.1f} s. Total, one after another: {sum(r['seconds'] for r in rows):.0f} s.",
+        "",
+    ]
+
+
 def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> None:
     import tensorflow as tf
 
@@ -140,14 +157,7 @@ def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> Non
         f"Made by `make bench` (`python -m tools.bench`) on {datetime.date.today()}: {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, TensorFlow {tf.__version__}, CPU only. Re-run it to refresh.",
         "",
-        f"## Notebooks (budget {BUDGET_S} s each, TensorFlow import included)",
-        "",
-        "| notebook | wall time (s) | peak memory (MB) |",
-        "|---|---:|---:|",
-        *(f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} |" for r in rows),
-        "",
-        f"Slowest: {max(r['seconds'] for r in rows):.1f} s. Total, one after another: {sum(r['seconds'] for r in rows):.0f} s.",
-        "",
+        *_notebook_lines(rows),
         "## Whole runs",
         "",
         "| what | wall time |",
@@ -165,6 +175,23 @@ def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> Non
     print(f"wrote {REPORT.relative_to(ROOT)}")
 
 
+def replace_section(lines: list[str]) -> None:
+    """Put `lines` (a "## ..." section) into the report in place of the section of the same
+    title, or before the seed-robustness tables if it has none."""
+    text = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n"
+    title = lines[0]
+    if title in text:
+        start = text.index(title)
+        end = text.find("\n## ", start + len(title))
+        text = text[:start] + "\n".join(lines) + ("\n" + text[end + 1 :] if end != -1 else "\n")
+    else:
+        anchor = text.find("## Seed robustness")
+        anchor = len(text) if anchor == -1 else anchor
+        text = text[:anchor] + "\n".join(lines) + "\n" + text[anchor:]
+    REPORT.write_text(text)
+    print(f"updated {REPORT.relative_to(ROOT)}")
+
+
 def _fmt(seconds: float | None) -> str:
     return "not measured (--quick)" if seconds is None else f"{seconds / 60:.1f} min ({seconds:.0f} s)"
 
@@ -173,15 +200,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="skip the book build and `make test`")
-    parser.add_argument("--grading", action="store_true", help="only measure batch grading, and print it")
+    parser.add_argument("--notebooks", action="store_true", help="only time the notebooks, and write that section")
+    parser.add_argument("--grading", action="store_true", help="only measure batch grading, and write that section of the report")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each grading measurement (default 1)")
     args = parser.parse_args()
     if args.one:
         run_one(args.one)
         return
     os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"})
+    if args.notebooks:
+        replace_section(_notebook_lines(notebooks()))
+        return
     if args.grading:
-        print("\n".join(_grading_lines(grading(args.repeats))))
+        lines = _grading_lines(grading(args.repeats))
+        print("\n".join(lines))
+        replace_section(lines)
         return
     rows = notebooks()
     seeds = seed_checks()
