@@ -71,19 +71,10 @@ def _sunspot_row(nb: dict, seed: int) -> dict:
 def _mackey_row(nb: dict, seed: int) -> dict:
     r = nb["mackey_experiment"](seed)
     gru, mlp, ar = r["gru"], r["mlp"], r["linear AR"]
-    holds = (
-        ar / gru > 5
-        and ar / mlp > 4
-        and ar - mlp > 0.8 * (ar - gru)
-        and r["gru, few"] / gru < 1.5
-        and abs(r["linear AR, few"] / ar - 1) < 0.02
-        and r["gru, few"] < 0.2 * r["linear AR, few"]
-    )
+    holds = ar / gru > 5 and ar / mlp > 4 and ar - mlp > 0.8 * (ar - gru)
     return {
         "check": "Mackey-Glass", "seed": seed, "gru": gru, "mlp": mlp, "linear_ar": ar,
-        "gru_quarter": r["gru, few"], "linear_ar_quarter": r["linear AR, few"],
-        "claim": "AR > 5 x GRU and > 4 x MLP; MLP closes > 80 % of the gap; a quarter of the data (as many updates): "
-                 "GRU x < 1.5, AR same, GRU < 0.2 x AR",
+        "claim": "AR > 5 x GRU and > 4 x MLP; MLP closes > 80 % of the gap",
         "holds": bool(holds),
     }
 
@@ -142,9 +133,9 @@ def _tutorial_row(nb: dict, seed: int) -> dict:
         "raw_bound": r["raw bound"], "saturated_%": 100 * r["raw, saturated"], "scaled_100": float(r["scaled"][0]),
         "scaled_200": float(r["scaled"][1]),
         "scaled_saturated_%": 100 * r["scaled, saturated"], "changes_200": float(r["changes"][1]),
-        "raw_1000_updates_100": float(r["raw, longer"][0]), "raw_1000_updates_200": float(r["raw, longer"][1]),
-        "raw_1000_updates_train_mae": r["raw, longer, training MAE"],
-        "claim": "unscaled: stuck at its ceiling < 90, saturated; after 1,000 updates: fits (MAE < 1), 190..199 at "
+        "raw_600_updates_100": float(r["raw, longer"][0]), "raw_600_updates_200": float(r["raw, longer"][1]),
+        "raw_600_updates_train_mae": r["raw, longer, training MAE"],
+        "claim": "unscaled: stuck at its ceiling < 90, saturated; after 600 updates: fits (MAE < 1), 190..199 at "
                  "its ceiling < 100; scaled: unsaturated, 100 +- 1.5 but < 170 for 200; changes: exact",
         "holds": bool(holds),
     }
