@@ -50,6 +50,7 @@ import resource
 import signal
 import stat
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -174,18 +175,27 @@ def worker_user() -> int | None:
     return UID_FIRST + random.SystemRandom().randrange(UID_COUNT)
 
 
-def end_all(uid: int) -> None:
+def live_pids_of(uid: int) -> list[int]:
+    """The processes of user `uid` that still run: not the zombies, which are dead and wait
+    only for a parent to collect them (in a container whose first process never collects
+    orphans, they stay)."""
+    return [pid for pid, fields in _pids_of(uid) if not fields.get("State", "").startswith("Z")]
+
+
+def end_all(uid: int, patience: float = 5.0) -> None:
     """Kill every process of user `uid` (a worker's), wherever it went: a new session, a
-    daemon. Repeated until none is left, since one may fork while the others are killed."""
-    for _ in range(100):
-        alive = [pid for pid, fields in _pids_of(uid) if not fields.get("State", "").startswith("Z")]
-        if not alive:
-            return
+    daemon. Repeated until none runs, since one may fork while the others are killed, and
+    a killed process takes a moment to die; gives up after `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while alive := live_pids_of(uid):
         for pid in alive:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
 
 
 # --- becoming another user (a worker started by a root grader) ---------------------------
