@@ -90,9 +90,26 @@ def _irnn(**changes):
 
 IRNN_MISTAKES = {
     "relu": _irnn(activation="tanh"),
-    "identity": _irnn(recurrent_initializer="orthogonal"),
-    "small and random": _irnn(kernel_initializer="glorot_uniform"),
+    "vanished.*identity": _irnn(recurrent_initializer="orthogonal"),
+    "vanished.*identity.*0.95": _irnn(recurrent_initializer=keras.initializers.Identity(gain=0.95)),
+    "exploded.*identity.*1.05": _irnn(recurrent_initializer=keras.initializers.Identity(gain=1.05)),
+    "start small.*standard deviation": _irnn(kernel_initializer="glorot_uniform"),
+    "start small.*biases": _irnn(bias_initializer=keras.initializers.Constant(0.1)),
 }
+
+
+def test_a_tanh_rnn_loses_the_first_step_where_an_irnn_keeps_it():
+    """The comparison the messages quote: on every case, Keras's default SimpleRNN keeps
+    less than REACH[0] of the gradient at the first step, the reference IRNN keeps more."""
+    from helpers import data
+    from helpers.grading.ex03_vanishing_exploding import REACH, q4_cases, reach_and_loudness, tanh_reach
+
+    for case in q4_cases(hidden=True):
+        X, _ = data.adding_problem(num_samples=64, num_steps=case["num_steps"], seed=case["num_steps"])
+        assert tanh_reach(case, X) < REACH[0] / 10  # the tanh network would fail this check by far
+        model = _irnn()(**case)
+        reach, _ = reach_and_loudness(model, model.layers[0], X)
+        assert REACH[0] * 5 < reach < REACH[1] / 5
 
 
 def test_an_irnn_with_a_relu_output_is_refused():

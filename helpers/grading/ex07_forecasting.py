@@ -12,19 +12,18 @@ The NumPy lines compute only the values of known mistakes, so that a message can
 
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
 
 from helpers.grading.question import (
     Question,
-    _only_keras_modules,
     as_array,
     call_answer,
     expect_close,
     expect_shape,
     model_payload,
+    rebuild_model,
 )
 
 TRAIN, VAL = 0.7, 0.15  # the split of q1, as helpers.data.chronological_split
@@ -267,18 +266,8 @@ def linear_ar_mae(series: np.ndarray, lags: int) -> float:
 
 
 def _rebuild(payload):
-    """The learner's trained model, from its JSON config and weights (Keras classes only)."""
-    import keras
-
-    config = str(payload["config"])
-    _only_keras_modules(json.loads(config))
-    try:
-        model = keras.models.model_from_json(config)
-    except Exception as error:
-        raise AssertionError(f"the model could not be rebuilt from its config ({type(error).__name__}: {error})") from None
-    weights = [payload[f"weight{i}"] for i in range(len(payload) - 1)]
-    if not weights or not model.built:
-        raise AssertionError("the model has no weights: start it with keras.Input(shape=(num_steps, 1)) and train it.")
+    """The learner's trained model, with its weights set (Keras classes only)."""
+    model, weights = rebuild_model(payload, None)
     try:
         model.set_weights(weights)
     except Exception as error:

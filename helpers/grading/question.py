@@ -107,15 +107,14 @@ def model_payload(model) -> Payload:
     return {"config": np.array(model.to_json()), **{f"weight{i}": np.asarray(w) for i, w in enumerate(weights)}}
 
 
-def rebuild_model(payload: Payload, case: Case):
+def rebuild_model(payload: Payload, case: Case | None):
     """The model and its weights, rebuilt from `model_payload` data (grader side), after
-    checking that it reads sequences of the case's shape.
+    checking that it reads sequences of the case's shape (`num_steps`, `num_inputs`); with
+    no case, of any shape (a question where the learner chooses the window).
 
     Only Keras's own classes are accepted, and Keras's safe mode refuses lambdas, so
     rebuilding runs no code of the submission's."""
     import keras
-
-    T, n_x = case["num_steps"], case["num_inputs"]
 
     config = str(payload["config"])
     _only_keras_modules(json.loads(config))
@@ -124,11 +123,12 @@ def rebuild_model(payload: Payload, case: Case):
     except Exception as error:
         raise AssertionError(f"the model could not be rebuilt from its config ({type(error).__name__}: {error})") from None
     weights = [payload[f"weight{i}"] for i in range(len(payload) - 1)]
+    shape = "num_steps, num_inputs" if case is None else f"{case['num_steps']}, {case['num_inputs']}"
     if not weights or not model.built:
-        raise AssertionError(f"the model has no weights yet: start it with keras.Input(shape=({T}, {n_x})).")
+        raise AssertionError(f"the model has no weights yet: start it with keras.Input(shape=({shape})).")
     input_shape = tuple(model.inputs[0].shape)
-    if input_shape not in {(None, T, n_x), (None, None, n_x)}:
-        raise AssertionError(f"the model's input shape is {input_shape}, expected (None, {T}, {n_x}): use keras.Input(shape=({T}, {n_x})).")
+    if case is not None and input_shape not in {(None, case["num_steps"], case["num_inputs"]), (None, None, case["num_inputs"])}:
+        raise AssertionError(f"the model's input shape is {input_shape}, expected (None, {shape}): use keras.Input(shape=({shape})).")
     return model, weights
 
 
