@@ -51,39 +51,83 @@ def test_step_backward_mistakes_are_named(cause):
 
 
 def _bptt_scaled(by):
-    def bptt(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
-        grads = SOLUTION2["bptt"](X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y)
-        return {k: v / by(X, Y) for k, v in grads.items()}
+    def bptt_padded(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        grads = SOLUTION2["bptt_padded"](X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y)
+        return {k: v / by(X, Y, lengths) for k, v in grads.items()}
 
-    return bptt
+    return bptt_padded
 
 
 def _bptt_with(mistake):
     """The grader's own numpy BPTT with one mistake, as a learner's answer."""
     from helpers.grading.ex02_bptt import _bptt_numpy
 
-    def bptt(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
-        return _bptt_numpy(dict(X=X, Y=Y, h0=h0, W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y), mistake)
+    def bptt_padded(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        case = dict(X=X, Y=Y, lengths=lengths, h0=h0, W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y)
+        return _bptt_numpy(case, mistake)
 
-    return bptt
+    return bptt_padded
 
 
-def _bptt_old_keys(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
-    return {k[1:]: v for k, v in SOLUTION2["bptt"](X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y).items()}
+def _bptt_old_keys(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    return {k[1:]: v for k, v in SOLUTION2["bptt_padded"](X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y).items()}
+
+
+def _bptt_through_padding(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    """Chapter 2's full BPTT, pasted unchanged: every step of every sequence is real."""
+    full = np.full_like(lengths, X.shape[1])
+    return SOLUTION2["bptt_padded"](X, Y, full, h0, W_xh, W_hh, b_h, W_hy, b_y)
 
 
 BPTT_MISTAKES = {
-    "averaged over the batch and the steps": _bptt_scaled(lambda X, Y: X.shape[0] * X.shape[1]),
-    "averaged over every number": _bptt_scaled(lambda X, Y: Y.size),
-    "averaged over the batch, not summed": _bptt_scaled(lambda X, Y: X.shape[0]),
+    "averaged over the real steps": _bptt_scaled(lambda X, Y, lengths: lengths.sum()),
+    "averaged over every real number": _bptt_scaled(lambda X, Y, lengths: lengths.sum() * Y.shape[2]),
+    "averaged over the batch, not summed": _bptt_scaled(lambda X, Y, lengths: X.shape[0]),
+    "lengths are ignored": _bptt_through_padding,
+    "padded steps count in the loss": _bptt_with("padded steps in the loss"),
     "does not flow back through time": _bptt_with("no recurrence"),
-    "loss at the last step": _bptt_with("last step"),
+    "each sequence's last step": _bptt_with("last step"),
     "tanh is applied twice": _bptt_with("tanh twice"),
     "off by one": _bptt_with("off by one"),
     "wraps around": _bptt_with("wrap"),
     "W_hh is transposed": _bptt_with("W_hh.T"),
     "start with d": _bptt_old_keys,
 }
+
+
+def test_an_answer_that_only_masks_the_loss_is_accepted():
+    """Valid answers: no loss follows a sequence's end, so its padded steps receive no
+    gradient, and a backward pass that ignores the copies (or a forward pass that keeps
+    updating past the end, with the loss masked) gives the same gradients."""
+    from helpers.grading.ex02_bptt import _keras_gradients, q2_cases
+
+    check("02.q2", _masked_loss_only)
+    for case in q2_cases(hidden=True):
+        got = _masked_loss_only(**{k: case[k] for k in ("X", "Y", "lengths", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y")})
+        for name, value in _keras_gradients(case).items():
+            np.testing.assert_allclose(got["d" + name], value, atol=1e-10)
+
+
+def _masked_loss_only(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    """States updated at every step (no copies), and the loss masked: still right."""
+    T = X.shape[1]
+    H, h = [h0], h0
+    for t in range(T):
+        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
+        H.append(h)
+    real = (np.arange(T) < lengths[:, None])[:, :, None]  # (batch, num_steps, 1)
+    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": 0 * W_hy, "db_y": 0 * b_y}
+    dh_next = 0 * h0  # (batch, num_hiddens)
+    for t in reversed(range(T)):
+        dy = real[:, t] * (H[t + 1] @ W_hy.T + b_y - Y[:, t])  # (batch, num_outputs)
+        g["dW_hy"] += dy.T @ H[t + 1]
+        g["db_y"] += dy.sum(axis=0)
+        da = (dy @ W_hy + dh_next) * (1 - H[t + 1] ** 2)  # (batch, num_hiddens)
+        g["dW_xh"] += da.T @ X[:, t]
+        g["dW_hh"] += da.T @ H[t]
+        g["db_h"] += da.sum(axis=0)
+        dh_next = da @ W_hh
+    return {**g, "dh0": dh_next}
 
 
 @pytest.mark.parametrize("cause", BPTT_MISTAKES)
@@ -180,37 +224,49 @@ def test_gradient_checker_mistakes_are_named(cause):
         check("02.q3", GRADIENT_MISTAKES[cause])
 
 
-def _per_array(grads, max_norm):
+def _global(grads, max_norm):
+    """Chapter 2's clipping by the global norm, with the cosine (1) it keeps."""
     norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-    return [g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-300)) for g in grads], norm
+    return [g * max_norm / max(norm, max_norm) for g in grads], 1.0
 
 
 def _always_scaled(grads, max_norm):
-    norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
-    return [g * max_norm / norm for g in grads], norm
+    clipped = [g * max_norm / max(np.linalg.norm(g), 1e-300) for g in grads]
+    return clipped, SOLUTION2["clip_each_by_norm"](grads, max_norm)[1]
 
 
 def _no_square_root(grads, max_norm):
-    squared = float(sum(np.sum(g**2) for g in grads))
-    return [g * min(1.0, max_norm / squared) for g in grads], squared
+    clipped = [g * min(1.0, max_norm / max(np.sum(g**2), 1e-300)) for g in grads]
+    return clipped, SOLUTION2["clip_each_by_norm"](grads, max_norm)[1]
 
 
 def _in_place(grads, max_norm):
-    clipped, norm = SOLUTION2["clip_by_global_norm"](grads, max_norm)
+    clipped, cosine = SOLUTION2["clip_each_by_norm"](grads, max_norm)
     for g, c in zip(grads, clipped):
         g[...] = c
-    return grads, norm
+    return grads, cosine
+
+
+def _dot(grads, max_norm):
+    clipped, _ = SOLUTION2["clip_each_by_norm"](grads, max_norm)
+    return clipped, float(sum(np.sum(a * b) for a, b in zip(grads, clipped)))
+
+
+def _mean_of_cosines(grads, max_norm):
+    return SOLUTION2["clip_each_by_norm"](grads, max_norm)[0], 1.0
 
 
 CLIP_MISTAKES = {
-    "its own norm": _per_array,
+    "global norm": _global,
     "clipped by value": lambda grads, max_norm: ([np.clip(g, -max_norm, max_norm) for g in grads],
-                                                 SOLUTION2["clip_by_global_norm"](grads, max_norm)[1]),
+                                                 SOLUTION2["clip_each_by_norm"](grads, max_norm)[1]),
     "left unchanged": _always_scaled,
-    "one per input gradient": lambda grads, max_norm: (SOLUTION2["clip_by_global_norm"](grads, max_norm)[0][:-1], 1.0),
-    "squared norm": _no_square_root,
+    "without its square root": _no_square_root,
+    "one per input gradient": lambda grads, max_norm: (SOLUTION2["clip_each_by_norm"](grads, max_norm)[0][:-1], 1.0),
     "changed its input grads in place": _in_place,
-    "return a pair": lambda grads, max_norm: SOLUTION2["clip_by_global_norm"](grads, max_norm)[0],
+    "not divided by the two norms": _dot,
+    "the whole gradients": _mean_of_cosines,
+    "return a pair": lambda grads, max_norm: SOLUTION2["clip_each_by_norm"](grads, max_norm)[0],
     "On the case with": lambda grads, max_norm: ([g * 0 for g in grads], 0.0),
 }
 
@@ -221,14 +277,39 @@ def test_clipping_mistakes_are_named(cause):
         check("02.q4", CLIP_MISTAKES[cause])
 
 
-def test_chapter_3_clipping_function_passes_exercise_2():
-    """One signature across chapter 2, chapter 3 and exercise 2: pasting works."""
-    from tests.helpers_for_tests import ROOT
+def test_the_expected_clipping_is_keras_clipnorm_and_turns_the_gradient():
+    """The grader's expected arrays come from a Keras optimizer; they equal the formula, and
+    on the first visible case clipping each array turns the gradient (the prose says so)."""
+    from helpers.grading.ex02_bptt import _cosine, _grads, keras_clipnorm, q4_cases
+
+    for case in q4_cases(hidden=True):
+        grads, max_norm = _grads(case), case["max_norm"]
+        by_formula = [g * max_norm / max(np.linalg.norm(g), max_norm) for g in grads]
+        for got, want in zip(keras_clipnorm(grads, max_norm), by_formula):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    first = q4_cases(hidden=False)[0]
+    assert _cosine(keras_clipnorm(_grads(first), first["max_norm"]), _grads(first)) < 0.9
+
+
+def test_chapters_2_and_3_clip_by_the_global_norm_with_one_signature():
+    """One signature across chapters 2 and 3: (grads, max_norm) -> (clipped, norm), equal
+    to tf.clip_by_global_norm."""
     import json
+
+    import tensorflow as tf
+
+    from helpers.grading.ex02_bptt import _grads, q4_cases
+    from tests.helpers_for_tests import ROOT
 
     for chapter in ("02_bptt", "03_vanishing_exploding"):
         cells = json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text())["cells"]
         source = next("".join(c["source"]) for c in cells if "def clip_by_global_norm(grads, max_norm)" in "".join(c["source"]))
         namespace = {"np": np}
         exec(source, namespace)
-        check("02.q4", namespace["clip_by_global_norm"])
+        for case in q4_cases(hidden=True):
+            grads, max_norm = _grads(case), case["max_norm"]
+            clipped, norm = namespace["clip_by_global_norm"](grads, max_norm)
+            expected, expected_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)
+            assert np.isclose(norm, float(expected_norm))
+            for got, want in zip(clipped, expected):
+                np.testing.assert_allclose(got, np.asarray(want), atol=1e-12)

@@ -133,7 +133,10 @@ def _forged_files_cleanup(tmp_root: Path) -> None:
                         (folder / pattern.format(qid=qid)).unlink()
 
 
-@pytest.mark.parametrize("stem", list(EXERCISES))
+# The result files are the grader's, the same for every exercise: two exercises suffice,
+# one of arrays and one of models. (Forged frames, below, are judged by each question's
+# own verify, so every exercise is tried.)
+@pytest.mark.parametrize("stem", [STEM, "09_music"])
 def test_forged_result_files_in_every_folder_score_zero(tmp_path, stem):
     path = _exercise_with(tmp_path, stem, FORGE_FILES.format(qids=_qids(stem)))
     try:

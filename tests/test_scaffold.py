@@ -50,8 +50,11 @@ def test_a_scaffolded_chapter_runs_is_registered_and_passes_the_convention_tests
     bad = run("-m", "tools.scaffold", "lstm")
     assert bad.returncode == 2 and "NAME must look like" in bad.stderr
 
+    question = f"{STEM[:2]}.q1"  # test_check.py for the new question only: the others are tested already
+    checks = [f"tests/test_check.py::{test}[{question}]"
+              for test in ("test_reference_solution_passes_visible_and_hidden_cases", "test_a_stub_is_not_attempted")]
     tests = run("-m", "pytest", "-q", "-p", "no:randomly", f"tests/test_ex{STEM}.py", "tests/test_conventions.py",
-                "tests/test_check.py", "tests/test_notebooks.py", f"chapters/{STEM}.ipynb", f"solutions/{STEM}.ipynb",
+                *checks, "tests/test_notebooks.py", f"chapters/{STEM}.ipynb", f"solutions/{STEM}.ipynb",
                 f"exercises/{STEM}.ipynb")
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
 

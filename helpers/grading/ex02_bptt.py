@@ -1,7 +1,7 @@
 """Exercise 2, backpropagation through time: the questions and their tests.
 
 Expected gradients come from tf.GradientTape on Keras layers in float64, given the same
-weights; expected clipping from tf.clip_by_global_norm. The numpy lines below compute only
+weights; expected clipping from a Keras optimizer with clipnorm. The numpy lines below compute only
 the values of known mistakes, so a message can name the mistake.
 """
 
@@ -15,9 +15,12 @@ from helpers.grading.question import Question, expect_shape
 
 
 
-def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed) -> dict:
+def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths=None) -> dict:
     rng = np.random.default_rng(seed)
+    if lengths is None:
+        lengths = [num_steps] * batch
     return {
+        "lengths": np.array(lengths),  # (batch,): each sequence's true length, 1 to num_steps
         "X": rng.normal(size=(batch, num_steps, num_inputs)),  # (batch, num_steps, num_inputs)
         "Y": rng.normal(size=(batch, num_steps, num_outputs)),  # (batch, num_steps, num_outputs)
         "h0": rng.normal(scale=0.5, size=(batch, num_hiddens)),  # (batch, num_hiddens)
@@ -36,6 +39,8 @@ def _keras_gradients(case: dict) -> dict:
     import tensorflow as tf
 
     X, Y, W_xh, W_hh = case["X"], case["Y"], case["W_xh"], case["W_hh"]
+    # (batch, num_steps): True up to each sequence's length; Keras carries the state past it
+    mask = np.arange(X.shape[1]) < case["lengths"][:, None]
     rnn = keras.layers.SimpleRNN(W_hh.shape[0], return_sequences=True, dtype="float64")
     rnn.build(X.shape)
     rnn.set_weights([W_xh.T, W_hh.T, case["b_h"]])
@@ -44,8 +49,9 @@ def _keras_gradients(case: dict) -> dict:
     dense.set_weights([case["W_hy"].T, case["b_y"]])
     h0 = tf.Variable(case["h0"])
     with tf.GradientTape() as tape:
-        Y_hat = dense(rnn(tf.constant(X), initial_state=[h0]))  # (batch, num_steps, num_outputs)
-        loss = 0.5 * tf.reduce_sum((Y_hat - Y) ** 2)
+        H = rnn(tf.constant(X), initial_state=[h0], mask=tf.constant(mask))  # (batch, num_steps, num_hiddens)
+        Y_hat = dense(H)  # (batch, num_steps, num_outputs)
+        loss = 0.5 * tf.reduce_sum(mask[:, :, None] * (Y_hat - Y) ** 2)  # padded steps weigh 0
     kernel, recurrent, bias = rnn.weights
     dense_kernel, dense_bias = dense.weights
     g = tape.gradient(loss, [kernel, recurrent, bias, dense_kernel, dense_bias, h0])
@@ -143,17 +149,17 @@ def q1_verify(case, payload):
         expect_close(payload[key], expected[key], key, suspects, atol=1e-8)
 
 
-# --- q2: full BPTT ---------------------------------------------------------------------
+# --- q2: BPTT of a padded batch --------------------------------------------------------
 
-BPTT_ARGS = ["X", "Y", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
+BPTT_ARGS = ["X", "Y", "lengths", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
 GRAD_KEYS = ["dW_xh", "dW_hh", "db_h", "dW_hy", "db_y", "dh0"]
 
 
 def q2_cases(hidden: bool) -> list[dict]:
-    # (batch, num_steps, num_inputs, num_hiddens, num_outputs, seed)
-    shapes = [(2, 5, 3, 4, 2, 41), (3, 7, 2, 5, 1, 44)]
+    # (batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths)
+    shapes = [(2, 5, 3, 4, 2, 41, [4, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
     if hidden:
-        shapes += [(1, 1, 2, 3, 1, 42), (3, 9, 2, 6, 3, 43)]
+        shapes += [(1, 1, 2, 3, 1, 42, [1]), (3, 9, 2, 6, 3, 43, [9, 9, 9]), (4, 8, 2, 4, 2, 45, [3, 8, 1, 6])]
     return [_rnn_case(*s) for s in shapes]
 
 
@@ -166,23 +172,33 @@ def q2_run(answer, case):
 
 
 def _bptt_numpy(case: dict, mistake: str | None = None) -> dict:
-    """BPTT in numpy with one known mistake made on purpose (None: none), to name a wrong answer."""
-    X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
+    """BPTT of a padded batch in numpy with one known mistake made on purpose (None: none),
+    to name a wrong answer."""
+    X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
     T = X.shape[1]
+    if mistake == "no mask":
+        lengths = np.full_like(lengths, T)
+    valid = (np.arange(T) < lengths[:, None]).astype(float)  # (batch, num_steps)
+    if mistake == "padded steps in the loss":
+        loss_weight = np.ones_like(valid)
+    elif mistake == "last step":
+        loss_weight = np.eye(T)[lengths - 1]  # each sequence's last real step only
+    else:
+        loss_weight = valid
     H, h = [], h0
     for t in range(T):
-        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
+        v = valid[:, t : t + 1]  # (batch, 1): 1 where step t is real, 0 past the end
+        h = v * np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h) + (1 - v) * h  # (batch, num_hiddens)
         H.append(h)
     g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": 0 * W_hy, "db_y": 0 * b_y}
-    dh_next = 0 * h0  # (batch, num_hiddens)
+    dh_next = 0 * h0  # (batch, num_hiddens): dL/dh_t from step t+1
     for t in reversed(range(T)):
-        dy = H[t] @ W_hy.T + b_y - Y[:, t]  # (batch, num_outputs)
-        if mistake == "last step" and t < T - 1:
-            dy = 0 * dy
+        v = valid[:, t : t + 1]  # (batch, 1)
+        dy = loss_weight[:, t : t + 1] * (H[t] @ W_hy.T + b_y - Y[:, t])  # (batch, num_outputs)
         g["dW_hy"] = g["dW_hy"] + dy.T @ H[t]
         g["db_y"] = g["db_y"] + dy.sum(axis=0)
         dh = dy @ W_hy + (0 if mistake == "no recurrence" else dh_next)  # (batch, num_hiddens)
-        da = dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
+        da = v * dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
         if mistake == "off by one":
             h_prev = H[t]
         elif mistake == "wrap":
@@ -192,13 +208,15 @@ def _bptt_numpy(case: dict, mistake: str | None = None) -> dict:
         g["dW_xh"] = g["dW_xh"] + da.T @ X[:, t]
         g["dW_hh"] = g["dW_hh"] + da.T @ h_prev
         g["db_h"] = g["db_h"] + da.sum(axis=0)
-        dh_next = da @ (W_hh.T if mistake == "W_hh.T" else W_hh)
+        dh_next = da @ (W_hh.T if mistake == "W_hh.T" else W_hh) + (1 - v) * dh  # a copied state passes dh on
     g["dh0"] = dh_next
     return g
 
 
 BPTT_MISTAKES = {
-    "last step": "only the loss at the last step is differentiated; L sums the errors of every step, so each step's output adds its own dy_t.",
+    "no mask": "the lengths are ignored: the padded steps update the state and count in the loss.",
+    "padded steps in the loss": "the padded steps count in the loss: L sums over t < lengths[b] only.",
+    "last step": "only the loss at each sequence's last step is differentiated; L sums the errors of every real step.",
     "no recurrence": "the gradient does not flow back through time: dL/dh_t also receives da_{t+1} @ W_hh from step t+1.",
     "tanh twice": "tanh is applied twice: h_t is already tanh(a_t), so the derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.",
     "off by one": "the states are off by one: dW_hh pairs da_t with h_{t-1}, the state that entered step t, not with h_t.",
@@ -207,12 +225,12 @@ BPTT_MISTAKES = {
 }
 
 
-@naming_case(lambda case: shapes_of(case, ["X", "h0"]))
+@naming_case(lambda case: f"{shapes_of(case, ['X', 'h0'])} and lengths {case['lengths'].tolist()}")
 def q2_verify(case, payload):
     feedback.expect_unchanged(payload)
     expected = _keras_gradients(case)
     expected = {"d" + k: v for k, v in expected.items()}
-    batch, T, _ = case["X"].shape
+    batch = case["X"].shape[0]
     n_y = case["Y"].shape[2]
     for key in GRAD_KEYS:
         hints = {expected[key].T.shape: "It is transposed: gradients have the shape of their weights."} if expected[key].ndim == 2 and key != "dh0" else {}
@@ -223,8 +241,8 @@ def q2_verify(case, payload):
     for key in GRAD_KEYS:
         suspects = {hint: wrong[m][key] for m, hint in BPTT_MISTAKES.items()}
         suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch and the steps."] = expected[key] / batch
-        suspects["the loss is averaged over the batch and the steps, not summed."] = expected[key] / (batch * T)
-        suspects["the loss is averaged over every number, not summed."] = expected[key] / (batch * T * n_y)
+        suspects["the loss is averaged over the real steps, not summed."] = expected[key] / case["lengths"].sum()
+        suspects["the loss is averaged over every real number, not summed."] = expected[key] / (case["lengths"].sum() * n_y)
         suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected[key]
         expect_close(payload[key], expected[key], f"the gradient {key}", suspects, atol=1e-8)
 
@@ -297,17 +315,23 @@ def q3_verify(case, payload):
     expect_close(payload["grad"], expected, "the gradient", suspects, atol=1e-7)
 
 
-# --- q4: clipping by global norm -------------------------------------------------------
+# --- q4: clipping each gradient by its own norm ----------------------------------------
+# Keras's `clipnorm` clips every variable's gradient by that gradient's own norm, where
+# `global_clipnorm` (chapters 2 and 3) scales them all by one factor. The expected arrays
+# come from a Keras optimizer with clipnorm, so the answer is checked against Keras itself.
 
 def q4_cases(hidden: bool) -> list[dict]:
-    specs = [([(3, 4), (4,), (2, 2)], 1.0, 61), ([(5,), (2, 3)], 100.0, 62), ([(2, 2), (3,)], 1.0, None)]  # shapes, max_norm, seed
+    # shapes, scales, max_norm, seed (None: all zeros, a gradient of norm 0)
+    specs = [([(3, 4), (4,), (2, 2)], [2.0, 0.1, 1.0], 1.0, 61), ([(5,), (2, 3)], [2.0, 2.0], 100.0, 62),
+             ([(2, 2), (3,)], [1.0, 1.0], 1.0, None)]
     if hidden:
-        specs += [([(1,)], 0.5, 63), ([(4, 4), (4,), (3, 4), (3,)], 2.5, 64), ([(2, 1, 3)], 0.1, 65)]
+        specs += [([(1,)], [1.0], 0.5, 63), ([(4, 4), (4,), (3, 4), (3,)], [3.0, 0.05, 1.0, 0.2], 2.5, 64),
+                  ([(2, 1, 3)], [1.0], 0.1, 65)]
     cases = []
-    for shapes, max_norm, seed in specs:
+    for shapes, scales, max_norm, seed in specs:
         rng = np.random.default_rng(seed)
-        # seed None: all zeros, a gradient of norm 0
-        grads = {f"g{i}": (rng.normal(scale=2.0, size=s) if seed is not None else np.zeros(s)) for i, s in enumerate(shapes)}
+        grads = {f"g{i}": (rng.normal(scale=c, size=s) if seed is not None else np.zeros(s))
+                 for i, (s, c) in enumerate(zip(shapes, scales))}
         cases.append({**grads, "max_norm": max_norm})
     return cases
 
@@ -320,56 +344,73 @@ def q4_run(answer, case):
     result, changed = feedback.call(answer, {"grads": _grads(case), "max_norm": case["max_norm"]}, ["grads", "max_norm"])
     if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], (list, tuple))):
         raise AssertionError(
-            "return a pair (clipped, norm): the list of clipped arrays and the global norm before clipping, "
-            f"like tf.clip_by_global_norm; your function returned {feedback.describe(result)}."
+            "return a pair (clipped, cosine): the list of clipped arrays and the cosine between the whole clipped "
+            f"gradient and the whole original one; your function returned {feedback.describe(result)}."
         )
-    clipped, norm = result
+    clipped, cosine = result
     return {
         **{f"g{i}": feedback.to_array(g, f"clipped gradient {i}") for i, g in enumerate(clipped)},
-        "norm": feedback.to_float(norm, "the norm"),
+        "cosine": feedback.to_float(cosine, "the cosine"),
         CHANGED: np.array(changed),
     }
 
 
+def keras_clipnorm(grads: list[np.ndarray], max_norm: float) -> list[np.ndarray]:
+    """The gradients as a Keras optimizer with clipnorm=max_norm applies them: one SGD step
+    of learning rate 1 from zero weights moves each weight by minus its clipped gradient."""
+    import keras
+
+    weights = [keras.Variable(np.zeros_like(g), dtype="float64") for g in grads]
+    keras.optimizers.SGD(learning_rate=1.0, clipnorm=max_norm).apply(list(grads), weights)
+    return [-np.asarray(w) for w in weights]
+
+
+def _cosine(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    u, v = (np.concatenate([np.ravel(x) for x in arrays]) for arrays in (a, b))
+    norms = np.linalg.norm(u) * np.linalg.norm(v)
+    return float(u @ v / norms) if norms > 0 else 1.0
+
+
 @naming_case(lambda case: f"{len(case) - 1} arrays of shapes {', '.join(str(g.shape) for g in _grads(case))} and max_norm={case['max_norm']}")
 def q4_verify(case, payload):
-    import tensorflow as tf
-
     feedback.expect_unchanged(payload)
     grads, max_norm = _grads(case), case["max_norm"]
     got = [payload[k] for k in sorted((k for k in payload if k.startswith("g")), key=lambda k: int(k[1:]))]
     if len(got) != len(grads):
         raise AssertionError(f"expected {len(grads)} clipped gradients, one per input gradient; got {len(got)}.")
-    expected, global_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], max_norm)
-    squared = float(global_norm) ** 2
-    expect_close(payload["norm"], np.float64(global_norm), "the norm", {
-        "that is the squared norm: take the square root of the sum of squares.": squared,
-        "that is the largest of the arrays' own norms; the global norm is sqrt(sum of every array's squared norm).":
-            max(np.linalg.norm(g) for g in grads),
-        "that is the sum of the arrays' norms; the global norm is sqrt(sum of every array's squared norm).":
-            sum(np.linalg.norm(g) for g in grads),
-    }, atol=1e-8)
+    expected = keras_clipnorm(grads, max_norm)
+    global_norm = float(np.sqrt(sum(np.sum(g**2) for g in grads)))
+    by_global = [g * max_norm / max(global_norm, max_norm) for g in grads]
     for i, (g, e) in enumerate(zip(grads, expected)):
         expect_shape(got[i], g.shape, f"clipped gradient {i}")
+        norm = np.linalg.norm(g)
         suspects = {
-            "each array is clipped by its own norm; scale all of them by one factor, max_norm / global norm.":
-                g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-300)),
-            "gradients are clipped by value; clip by the global norm of all of them together.": np.clip(g, -max_norm, max_norm),
+            "that is clipping by the global norm (chapter 2's function): here each array is scaled by its own "
+            "factor, max_norm / (its own norm), as Keras's clipnorm does.": by_global[i],
+            "gradients are clipped by value; clip each array by its norm.": np.clip(g, -max_norm, max_norm),
             "the norm without its square root was used for the factor: scale by max_norm / sqrt(sum of squares).":
-                g * min(1.0, max_norm / squared) if squared > 0 else g,
+                g * min(1.0, max_norm / norm**2) if norm > 0 else g,
         }
-        if float(global_norm) > 0:
-            suspects["gradients whose global norm is already below max_norm must be left unchanged."] = g * max_norm / float(global_norm)
-        expect_close(got[i], np.asarray(e), f"clipped gradient {i}", suspects, atol=1e-8)
+        if norm > 0:
+            suspects["an array whose norm is already below max_norm must be left unchanged."] = g * max_norm / norm
+        expect_close(got[i], e, f"clipped gradient {i}", suspects, atol=1e-8)
+    cosine = _cosine(expected, grads)
+    expect_close(payload["cosine"], np.float64(cosine), "the cosine", {
+        "that is the dot product, not divided by the two norms.":
+            float(sum(np.sum(a * b) for a, b in zip(expected, grads))),
+        "that is one minus the cosine.": 1 - cosine,
+        "that is the mean of the arrays' own cosines (each of which is 1): take the cosine of the whole "
+        "gradients, every array flattened and concatenated.": 1.0 if cosine < 1 - 1e-6 else None,
+    }, atol=1e-8)
 
 
 QUESTIONS = [
     Question(id="02.q1", title="the backward pass of one step", points=2, function_name="rnn_step_backward",
              cases=q1_cases, run=q1_run, verify=q1_verify),
-    Question(id="02.q2", title="backpropagation through time", points=2, function_name="bptt",
+    Question(id="02.q2", title="backpropagation through time for a padded batch", points=2, function_name="bptt_padded",
              cases=q2_cases, run=q2_run, verify=q2_verify),
     Question(id="02.q3", title="a finite-difference gradient checker", points=2, function_name="numerical_gradient",
              cases=q3_cases, run=q3_run, verify=q3_verify),
-    Question(id="02.q4", title="clipping by global norm", points=2, function_name="clip_by_global_norm",
+    Question(id="02.q4", title="clipping each gradient by its own norm", points=2, function_name="clip_each_by_norm",
              cases=q4_cases, run=q4_run, verify=q4_verify),
 ]
