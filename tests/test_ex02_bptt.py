@@ -79,55 +79,60 @@ def _bptt_through_padding(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
     return SOLUTION2["bptt_padded"](X, Y, full, h0, W_xh, W_hh, b_h, W_hy, b_y)
 
 
+def _mask_shifted(shift):
+    def bptt_padded(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        shifted = np.clip(lengths + shift, 1, X.shape[1])  # np.arange(T) <= lengths, or < lengths - 1
+        return SOLUTION2["bptt_padded"](X, Y, shifted, h0, W_xh, W_hh, b_h, W_hy, b_y)
+
+    return bptt_padded
+
+
+def _transposed_dW_hh(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    grads = SOLUTION2["bptt_padded"](X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y)
+    return {**grads, "dW_hh": grads["dW_hh"].T}
+
+
 BPTT_MISTAKES = {
-    "averaged over the real steps": _bptt_scaled(lambda X, Y, lengths: lengths.sum()),
-    "averaged over every real number": _bptt_scaled(lambda X, Y, lengths: lengths.sum() * Y.shape[2]),
+    "averaged over every number": _bptt_scaled(lambda X, Y, lengths: Y.size),
     "averaged over the batch, not summed": _bptt_scaled(lambda X, Y, lengths: X.shape[0]),
     "lengths are ignored": _bptt_through_padding,
-    "padded steps count in the loss": _bptt_with("padded steps in the loss"),
+    "as if they were tanh steps": _bptt_with("padded steps through tanh"),
+    "no gradient passes through the padded steps": _bptt_with("copies stop the gradient"),
     "does not flow back through time": _bptt_with("no recurrence"),
-    "each sequence's last step": _bptt_with("last step"),
     "tanh is applied twice": _bptt_with("tanh twice"),
-    "off by one": _bptt_with("off by one"),
+    "states are off by one": _bptt_with("off by one"),
     "wraps around": _bptt_with("wrap"),
-    "W_hh is transposed": _bptt_with("W_hh.T"),
+    "W_hh is transposed in the recurrence": _bptt_with("W_hh.T"),
+    "dW_hh is transposed": _transposed_dW_hh,
+    "mask is off by one": _mask_shifted(1),
+    "mask is off by one: with": _mask_shifted(-1),
     "start with d": _bptt_old_keys,
 }
 
 
-def test_an_answer_that_only_masks_the_loss_is_accepted():
-    """Valid answers: no loss follows a sequence's end, so its padded steps receive no
-    gradient, and a backward pass that ignores the copies (or a forward pass that keeps
-    updating past the end, with the loss masked) gives the same gradients."""
-    from helpers.grading.ex02_bptt import _keras_gradients, q2_cases
-
-    check("02.q2", _masked_loss_only)
-    for case in q2_cases(hidden=True):
-        got = _masked_loss_only(**{k: case[k] for k in ("X", "Y", "lengths", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y")})
-        for name, value in _keras_gradients(case).items():
-            np.testing.assert_allclose(got["d" + name], value, atol=1e-10)
+def test_an_answer_that_injects_the_gradient_at_the_last_real_step_is_accepted():
+    """Valid: no copies at all; the state after each sequence's last real step is picked
+    out, and the gradient enters there."""
+    check("02.q2", _last_real_state_picked)
 
 
-def _masked_loss_only(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
-    """States updated at every step (no copies), and the loss masked: still right."""
-    T = X.shape[1]
-    H, h = [h0], h0
+def _last_real_state_picked(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    batch, T = X.shape[:2]
+    H = [h0]
     for t in range(T):
-        h = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, num_hiddens)
-        H.append(h)
-    real = (np.arange(T) < lengths[:, None])[:, :, None]  # (batch, num_steps, 1)
-    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": 0 * W_hy, "db_y": 0 * b_y}
-    dh_next = 0 * h0  # (batch, num_hiddens)
+        H.append(np.tanh(X[:, t] @ W_xh.T + H[-1] @ W_hh.T + b_h))  # (batch, num_hiddens)
+    h_last = np.stack(H, axis=1)[np.arange(batch), lengths]  # (batch, num_hiddens): after step lengths[b]
+    dy = h_last @ W_hy.T + b_y - Y  # (batch, num_outputs)
+    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": dy.T @ h_last, "db_y": dy.sum(axis=0)}
+    dh = np.zeros_like(h0)  # (batch, num_hiddens)
     for t in reversed(range(T)):
-        dy = real[:, t] * (H[t + 1] @ W_hy.T + b_y - Y[:, t])  # (batch, num_outputs)
-        g["dW_hy"] += dy.T @ H[t + 1]
-        g["db_y"] += dy.sum(axis=0)
-        da = (dy @ W_hy + dh_next) * (1 - H[t + 1] ** 2)  # (batch, num_hiddens)
+        dh = dh + (lengths == t + 1)[:, None] * (dy @ W_hy)  # the loss enters after step lengths[b]
+        da = dh * (1 - H[t + 1] ** 2)  # (batch, num_hiddens)
         g["dW_xh"] += da.T @ X[:, t]
         g["dW_hh"] += da.T @ H[t]
         g["db_h"] += da.sum(axis=0)
-        dh_next = da @ W_hh
-    return {**g, "dh0": dh_next}
+        dh = da @ W_hh
+    return {**g, "dh0": dh}
 
 
 @pytest.mark.parametrize("cause", BPTT_MISTAKES)

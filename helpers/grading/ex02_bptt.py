@@ -15,14 +15,12 @@ from helpers.grading.question import Question, expect_shape
 
 
 
-def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths=None) -> dict:
+def _padded_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths) -> dict:
     rng = np.random.default_rng(seed)
-    if lengths is None:
-        lengths = [num_steps] * batch
     return {
-        "lengths": np.array(lengths),  # (batch,): each sequence's true length, 1 to num_steps
         "X": rng.normal(size=(batch, num_steps, num_inputs)),  # (batch, num_steps, num_inputs)
-        "Y": rng.normal(size=(batch, num_steps, num_outputs)),  # (batch, num_steps, num_outputs)
+        "Y": rng.normal(size=(batch, num_outputs)),  # (batch, num_outputs): one target per sequence
+        "lengths": np.array(lengths),  # (batch,): each sequence's real length, 1 to num_steps
         "h0": rng.normal(scale=0.5, size=(batch, num_hiddens)),  # (batch, num_hiddens)
         "W_xh": rng.normal(scale=0.5, size=(num_hiddens, num_inputs)),  # (num_hiddens, num_inputs)
         "W_hh": rng.normal(scale=0.4, size=(num_hiddens, num_hiddens)),  # (num_hiddens, num_hiddens)
@@ -33,15 +31,16 @@ def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, leng
 
 
 def _keras_gradients(case: dict) -> dict:
-    """Gradients of L = 1/2 sum over batch and steps of |y_hat_t - y_t|^2, by tf.GradientTape
-    through keras.layers.SimpleRNN and Dense in float64, in the book's layout (W, not W.T)."""
+    """Gradients of L = 1/2 sum over the batch of |y_hat - y|^2, y_hat read from each
+    sequence's last real state, by tf.GradientTape through keras.layers.SimpleRNN (masked)
+    and Dense in float64, in the book's layout (W, not W.T)."""
     import keras
     import tensorflow as tf
 
     X, Y, W_xh, W_hh = case["X"], case["Y"], case["W_xh"], case["W_hh"]
-    # (batch, num_steps): True up to each sequence's length; Keras carries the state past it
+    # (batch, num_steps): True up to each sequence's length; Keras copies the state past it
     mask = np.arange(X.shape[1]) < case["lengths"][:, None]
-    rnn = keras.layers.SimpleRNN(W_hh.shape[0], return_sequences=True, dtype="float64")
+    rnn = keras.layers.SimpleRNN(W_hh.shape[0], dtype="float64")  # returns the last state
     rnn.build(X.shape)
     rnn.set_weights([W_xh.T, W_hh.T, case["b_h"]])
     dense = keras.layers.Dense(case["W_hy"].shape[0], dtype="float64")
@@ -49,9 +48,8 @@ def _keras_gradients(case: dict) -> dict:
     dense.set_weights([case["W_hy"].T, case["b_y"]])
     h0 = tf.Variable(case["h0"])
     with tf.GradientTape() as tape:
-        H = rnn(tf.constant(X), initial_state=[h0], mask=tf.constant(mask))  # (batch, num_steps, num_hiddens)
-        Y_hat = dense(H)  # (batch, num_steps, num_outputs)
-        loss = 0.5 * tf.reduce_sum(mask[:, :, None] * (Y_hat - Y) ** 2)  # padded steps weigh 0
+        Y_hat = dense(rnn(tf.constant(X), initial_state=[h0], mask=mask))  # (batch, num_outputs)
+        loss = 0.5 * tf.reduce_sum((Y_hat - Y) ** 2)
     kernel, recurrent, bias = rnn.weights
     dense_kernel, dense_bias = dense.weights
     g = tape.gradient(loss, [kernel, recurrent, bias, dense_kernel, dense_bias, h0])
@@ -149,18 +147,18 @@ def q1_verify(case, payload):
         expect_close(payload[key], expected[key], key, suspects, atol=1e-8)
 
 
-# --- q2: BPTT of a padded batch --------------------------------------------------------
+# --- q2: BPTT of a padded batch, many-to-one ------------------------------------------
 
 BPTT_ARGS = ["X", "Y", "lengths", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
 GRAD_KEYS = ["dW_xh", "dW_hh", "db_h", "dW_hy", "db_y", "dh0"]
 
 
 def q2_cases(hidden: bool) -> list[dict]:
-    # (batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths)
-    shapes = [(2, 5, 3, 4, 2, 41, [4, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
+    # batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths
+    specs = [(2, 5, 3, 4, 2, 41, [4, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
     if hidden:
-        shapes += [(1, 1, 2, 3, 1, 42, [1]), (3, 9, 2, 6, 3, 43, [9, 9, 9]), (4, 8, 2, 4, 2, 45, [3, 8, 1, 6])]
-    return [_rnn_case(*s) for s in shapes]
+        specs += [(1, 1, 2, 3, 1, 42, [1]), (3, 9, 2, 6, 3, 43, [9, 9, 9]), (4, 8, 2, 4, 2, 45, [3, 8, 1, 6])]
+    return [_padded_case(*spec) for spec in specs]
 
 
 def q2_run(answer, case):
@@ -171,34 +169,26 @@ def q2_run(answer, case):
     return {**{k: feedback.to_array(grads[k], f"the gradient {k}") for k in GRAD_KEYS}, CHANGED: np.array(changed)}
 
 
-def _bptt_numpy(case: dict, mistake: str | None = None) -> dict:
-    """BPTT of a padded batch in numpy with one known mistake made on purpose (None: none),
-    to name a wrong answer."""
-    X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
+def _bptt_numpy(case: dict, mistake: str | None = None, lengths=None) -> dict:
+    """Many-to-one BPTT of a padded batch in numpy, with one known mistake made on purpose
+    (None: none) or other `lengths`, to name a wrong answer."""
+    X, Y, _, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in BPTT_ARGS)
     T = X.shape[1]
+    lengths = case["lengths"] if lengths is None else lengths
     if mistake == "no mask":
         lengths = np.full_like(lengths, T)
-    valid = (np.arange(T) < lengths[:, None]).astype(float)  # (batch, num_steps)
-    if mistake == "padded steps in the loss":
-        loss_weight = np.ones_like(valid)
-    elif mistake == "last step":
-        loss_weight = np.eye(T)[lengths - 1]  # each sequence's last real step only
-    else:
-        loss_weight = valid
+    real = (np.arange(T) < lengths[:, None]).astype(float)  # (batch, num_steps)
     H, h = [], h0
     for t in range(T):
-        v = valid[:, t : t + 1]  # (batch, 1): 1 where step t is real, 0 past the end
-        h = v * np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h) + (1 - v) * h  # (batch, num_hiddens)
+        r = real[:, t : t + 1]  # (batch, 1): 1 where step t is real, 0 past the end
+        h = r * np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h) + (1 - r) * h  # (batch, num_hiddens)
         H.append(h)
-    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": 0 * W_hy, "db_y": 0 * b_y}
-    dh_next = 0 * h0  # (batch, num_hiddens): dL/dh_t from step t+1
+    dy = h @ W_hy.T + b_y - Y  # (batch, num_outputs): at each sequence's last real state
+    g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": dy.T @ h, "db_y": dy.sum(axis=0)}
+    dh = dy @ W_hy  # (batch, num_hiddens): dL/dh_T
     for t in reversed(range(T)):
-        v = valid[:, t : t + 1]  # (batch, 1)
-        dy = loss_weight[:, t : t + 1] * (H[t] @ W_hy.T + b_y - Y[:, t])  # (batch, num_outputs)
-        g["dW_hy"] = g["dW_hy"] + dy.T @ H[t]
-        g["db_y"] = g["db_y"] + dy.sum(axis=0)
-        dh = dy @ W_hy + (0 if mistake == "no recurrence" else dh_next)  # (batch, num_hiddens)
-        da = v * dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
+        r = 1.0 if mistake == "padded steps through tanh" else real[:, t : t + 1]  # (batch, 1)
+        da = r * dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
         if mistake == "off by one":
             h_prev = H[t]
         elif mistake == "wrap":
@@ -208,16 +198,22 @@ def _bptt_numpy(case: dict, mistake: str | None = None) -> dict:
         g["dW_xh"] = g["dW_xh"] + da.T @ X[:, t]
         g["dW_hh"] = g["dW_hh"] + da.T @ h_prev
         g["db_h"] = g["db_h"] + da.sum(axis=0)
-        dh_next = da @ (W_hh.T if mistake == "W_hh.T" else W_hh) + (1 - v) * dh  # a copied state passes dh on
-    g["dh0"] = dh_next
+        through = 0 if mistake == "no recurrence" else da @ (W_hh.T if mistake == "W_hh.T" else W_hh)
+        copied = 0 if mistake == "copies stop the gradient" else (1 - r) * dh  # a copied state passes dh on
+        dh = through + copied
+    g["dh0"] = dh
     return g
 
 
 BPTT_MISTAKES = {
-    "no mask": "the lengths are ignored: the padded steps update the state and count in the loss.",
-    "padded steps in the loss": "the padded steps count in the loss: L sums over t < lengths[b] only.",
-    "last step": "only the loss at each sequence's last step is differentiated; L sums the errors of every real step.",
-    "no recurrence": "the gradient does not flow back through time: dL/dh_t also receives da_{t+1} @ W_hh from step t+1.",
+    "no mask": "the lengths are ignored: the padded steps update the state, and the loss reads the state after "
+               "all num_steps steps instead of each sequence's last real state.",
+    "padded steps through tanh": "the gradient goes through the padded steps as if they were tanh steps: there the "
+                                 "state was copied, h_t = h_{t-1}, so dL/dh_{t-1} receives dL/dh_t unchanged and no "
+                                 "weight gradient.",
+    "copies stop the gradient": "no gradient passes through the padded steps: a copied state h_t = h_{t-1} passes "
+                                "dL/dh_t on to h_{t-1} unchanged, so a short sequence's last real step receives it.",
+    "no recurrence": "the gradient does not flow back through time: dL/dh_{t-1} receives da_t @ W_hh from step t.",
     "tanh twice": "tanh is applied twice: h_t is already tanh(a_t), so the derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.",
     "off by one": "the states are off by one: dW_hh pairs da_t with h_{t-1}, the state that entered step t, not with h_t.",
     "wrap": "at t = 0 the previous state is h0, but H[t-1] wraps around to the last state H[-1].",
@@ -225,25 +221,37 @@ BPTT_MISTAKES = {
 }
 
 
+def _mask_off_by_one(case: dict) -> dict:
+    """Hints for a mask that counts one step too many or too few."""
+    T = case["X"].shape[1]
+    hint = ("the mask is off by one: with t counted from 0 in the code, step t of sequence b is real when "
+            "t < lengths[b] (np.arange(num_steps) < lengths[:, None]).")
+    return {hint: [_bptt_numpy(case, lengths=np.clip(case["lengths"] + shift, 1, T)) for shift in (1, -1)]}
+
+
 @naming_case(lambda case: f"{shapes_of(case, ['X', 'h0'])} and lengths {case['lengths'].tolist()}")
 def q2_verify(case, payload):
     feedback.expect_unchanged(payload)
     expected = _keras_gradients(case)
     expected = {"d" + k: v for k, v in expected.items()}
-    batch = case["X"].shape[0]
-    n_y = case["Y"].shape[2]
+    batch, n_y = case["Y"].shape
     for key in GRAD_KEYS:
         hints = {expected[key].T.shape: "It is transposed: gradients have the shape of their weights."} if expected[key].ndim == 2 and key != "dh0" else {}
         if key == "dh0":
             hints = {case["h0"].shape[1:]: "dh0 has the shape of h0, (batch, num_hiddens): one row per example, not summed."}
         expect_shape(payload[key], expected[key].shape, f"the gradient {key}", hints)
     wrong = {m: _bptt_numpy(case, m) for m in BPTT_MISTAKES}
+    (shift_hint, shifted), = _mask_off_by_one(case).items()
     for key in GRAD_KEYS:
         suspects = {hint: wrong[m][key] for m, hint in BPTT_MISTAKES.items()}
-        suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch and the steps."] = expected[key] / batch
-        suspects["the loss is averaged over the real steps, not summed."] = expected[key] / case["lengths"].sum()
-        suspects["the loss is averaged over every real number, not summed."] = expected[key] / (case["lengths"].sum() * n_y)
+        for variant in shifted:
+            if not np.allclose(payload[key], expected[key], atol=1e-8) and np.allclose(payload[key], variant[key], atol=1e-8):
+                suspects[shift_hint] = variant[key]
+        suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch."] = expected[key] / batch
+        suspects["the loss is averaged over every number, not summed."] = expected[key] / (batch * n_y)
         suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected[key]
+        if key == "dW_hh":
+            suspects["dW_hh is transposed: it pairs da_t (rows) with h_{t-1} (columns), da.T @ h_prev."] = expected[key].T
         expect_close(payload[key], expected[key], f"the gradient {key}", suspects, atol=1e-8)
 
 
@@ -393,21 +401,21 @@ def q4_verify(case, payload):
         }
         if norm > 0:
             suspects["an array whose norm is already below max_norm must be left unchanged."] = g * max_norm / norm
-        expect_close(got[i], e, f"clipped gradient {i}", suspects, atol=1e-8)
+        expect_close(got[i], e, f"clipped gradient {i}", suspects, atol=1e-12, rtol=1e-9)
     cosine = _cosine(expected, grads)
     expect_close(payload["cosine"], np.float64(cosine), "the cosine", {
         "that is the dot product, not divided by the two norms.":
             float(sum(np.sum(a * b) for a, b in zip(expected, grads))),
         "that is one minus the cosine.": 1 - cosine,
-        "that is the mean of the arrays' own cosines (each of which is 1): take the cosine of the whole "
-        "gradients, every array flattened and concatenated.": 1.0 if cosine < 1 - 1e-6 else None,
-    }, atol=1e-8)
+        "1 is the cosine of any one array with its own clipped copy (or the mean of those): take the cosine of "
+        "the whole gradients, every array flattened and concatenated into one vector.": 1.0 if cosine < 1 - 1e-6 else None,
+    }, atol=1e-12, rtol=1e-9)
 
 
 QUESTIONS = [
     Question(id="02.q1", title="the backward pass of one step", points=2, function_name="rnn_step_backward",
              cases=q1_cases, run=q1_run, verify=q1_verify),
-    Question(id="02.q2", title="backpropagation through time for a padded batch", points=2, function_name="bptt_padded",
+    Question(id="02.q2", title="backpropagation through time for a padded batch, many-to-one", points=2, function_name="bptt_padded",
              cases=q2_cases, run=q2_run, verify=q2_verify),
     Question(id="02.q3", title="a finite-difference gradient checker", points=2, function_name="numerical_gradient",
              cases=q3_cases, run=q3_run, verify=q3_verify),
