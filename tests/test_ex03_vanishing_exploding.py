@@ -47,30 +47,66 @@ def test_jacobian_norm_mistakes_are_named(cause):
         check("03.q1", JACOBIAN_MISTAKES[cause])
 
 
-RADIUS_MISTAKES = {
-    "largest singular value": lambda W: np.linalg.norm(W, 2),
-    "absolute value": lambda W: float(np.max(np.linalg.eigvals(W).real)),
-    "eigvalsh": lambda W: float(np.max(np.abs(np.linalg.eigvalsh(W)))),
-    "a float": lambda W: np.abs(np.linalg.eigvals(W)),
+def _direct(W, n):
+    """||W^n||^(1/n) straight from np.linalg.matrix_power: overflows or underflows."""
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(np.linalg.matrix_power(W, n), 2) ** (1 / n))
+
+
+def _renormalised(W, n, norm=lambda P: np.linalg.norm(P, 2), factors=None, root=True):
+    """A renormalised product, with one thing changed for a mistake."""
+    P, log_norm = np.eye(len(W)), 0.0
+    for _ in range(n if factors is None else factors(n)):
+        P = P @ W
+        size = norm(P)
+        P, log_norm = P / size, log_norm + np.log(size)
+    return float(np.exp(log_norm / n if root else log_norm))
+
+
+GROWTH_MISTAKES = {
+    "underflows": _direct,  # on the shear matrix at n = 2000; the third case overflows
+    "spectral radius": lambda W, n: float(np.max(np.abs(np.linalg.eigvals(W)))),
+    "itself": lambda W, n: float(np.linalg.norm(W, 2)),
+    "Frobenius": lambda W, n: _renormalised(W, n, norm=lambda P: np.linalg.norm(P, "fro")),
+    "n-th root": lambda W, n: min(_renormalised(W, n, root=False), 1e300),
+    "one factor of W too many": lambda W, n: _renormalised(W, n, factors=lambda n: n + 1),
+    "one factor of W too few": lambda W, n: _renormalised(W, n, factors=lambda n: n - 1),
+    "a float": lambda W, n: np.array([_renormalised(W, n)]),
 }
 
 
-@pytest.mark.parametrize("cause", RADIUS_MISTAKES)
-def test_spectral_radius_mistakes_are_named(cause):
+@pytest.mark.parametrize("cause", GROWTH_MISTAKES)
+def test_growth_rate_mistakes_are_named(cause):
     with pytest.raises(AssertionError, match=cause):
-        check("03.q2", RADIUS_MISTAKES[cause])
+        check("03.q2", GROWTH_MISTAKES[cause])
 
 
-def test_thresholds_are_judged_by_learning_and_no_clipping_does_not_learn():
-    from helpers.grading.ex03_vanishing_exploding import learns, train_exploding_rnn
+def test_growth_rate_cases_need_the_renormalised_product_and_converge_to_the_radius():
+    """The grader's expected values equal the direct power where it fits in float64, the
+    direct power fails on the visible cases that say so, and the rates tend to rho(W)."""
+    from helpers.grading.ex03_vanishing_exploding import norm_growth_rate, q2_cases
 
-    assert not learns(train_exploding_rnn(None, seed=0))
-    with pytest.raises(AssertionError, match="repeating the last value"):
-        check("03.q3", lambda: 1e6)  # never clips: the explosion goes through
-    with pytest.raises(AssertionError, match="positive"):
-        check("03.q3", lambda: -1.0)
-    with pytest.raises(AssertionError, match="a float"):
-        check("03.q3", lambda: [3.0])
+    for case in q2_cases(hidden=True):
+        W, n = case["W"], case["n"]
+        if n <= 50:
+            assert np.isclose(norm_growth_rate(W, n), _direct(W, n), rtol=1e-10, atol=1e-12)
+    shear, overflowing = (case["W"] for case in q2_cases(hidden=False)[1:])
+    assert _direct(shear, 2000) == 0 and not np.isfinite(_direct(overflowing, 1000))
+    for W in (shear, overflowing):
+        radius = np.max(np.abs(np.linalg.eigvals(W)))
+        gaps = [abs(norm_growth_rate(W, n) - radius) for n in (10, 100, 1000)]
+        assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.01 * radius
+    assert np.linalg.norm(shear, 2) > 3 and norm_growth_rate(shear, 2000) < 0.51
+
+
+def test_a_zero_power_is_named():
+    """A renormalised product that divides by the zero norm of W^2 = 0 gets nan."""
+    nilpotent = np.array([[0.0, 2.4], [0.0, 0.0]])
+    from helpers.grading.ex03_vanishing_exploding import q2_verify
+    from helpers.grading.feedback import CHANGED
+
+    with pytest.raises(AssertionError, match="zero matrix"):
+        q2_verify({"W": nilpotent, "n": 30}, {"rate": np.float64(np.nan), CHANGED: np.array("")})
 
 
 def _irnn(**changes):

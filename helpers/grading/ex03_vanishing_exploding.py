@@ -107,42 +107,81 @@ def q1_verify(case, payload):
     expect_close(got, expected, "the array of norms", suspects, atol=1e-6)
 
 
-# --- q2: the spectral radius ---------------------------------------------------------
+# --- q2: the growth rate of ||W^n|| (Gelfand's formula, computed) ---------------------
+
+def _rotation(radius: float) -> np.ndarray:
+    return radius * np.array([[0.0, -1.0], [1.0, 0.0]])  # eigenvalues +-radius i
+
 
 def q2_cases(hidden: bool) -> list[dict]:
-    rotation = np.array([[0.0, -1.0], [1.0, 0.0]]) * 0.9  # eigenvalues +-0.9i: no real eigenvalue
-    # radius 0.5, largest singular value above 3, and not symmetric: eigvalsh (which reads one
-    # triangle only) gets it wrong
+    rng = np.random.default_rng(81)
+    # radius 0.5, largest singular value above 3 (not normal): ||W^n|| first grows, and at
+    # n = 2000 it is about 1e-599, below the smallest float64
     shear = np.array([[0.5, 0.0], [3.0, 0.5]])
-    cases = [{"W": rotation}, {"W": shear}]
+    cases = [
+        {"W": _rotation(0.9), "n": 50},
+        {"W": shear, "n": 2000},
+        {"W": 3 * rng.normal(size=(4, 4)) / 2, "n": 1000},  # radius near 3: W^1000 overflows
+    ]
     if hidden:
-        rng = np.random.default_rng(81)
-        cases += [{"W": rng.normal(size=(6, 6))}, {"W": np.array([[-2.0]])}, {"W": np.diag([0.3, -1.7, 1.2])}]
+        nilpotent = np.array([[0.0, 2.4], [0.0, 0.0]])  # norm 2.4, W^2 = 0 exactly: the rate is 0
+        cases += [{"W": nilpotent, "n": 30}, {"W": rng.normal(size=(6, 6)), "n": 500},
+                  {"W": np.array([[-2.0]]), "n": 10}, {"W": np.diag([0.3, -1.7, 1.2]), "n": 1}]
     return cases
 
 
 def q2_run(answer, case):
-    radius, changed = feedback.call(answer, case, ["W"])
-    return {"radius": feedback.to_float(radius, "the spectral radius"), CHANGED: np.array(changed)}
+    rate, changed = feedback.call(answer, case, ["W", "n"])
+    return {"rate": feedback.to_float(rate, "the growth rate"), CHANGED: np.array(changed)}
 
 
-@naming_case(lambda case: f"W = {np.array2string(case['W'], precision=2, separator=', ')}" if case["W"].size <= 4 else shapes_of(case, ["W"]))
+def norm_growth_rate(W: np.ndarray, n: int, ord=2) -> float:
+    """||W^n||^(1/n) in float64 without overflow: ||W^k|| = ||W^(k-1)|| * ||P W|| with
+    P = W^(k-1) / ||W^(k-1)||, so the logs of the factors add up exactly. 0 if W^n = 0."""
+    P, log_norm = np.eye(len(W)), 0.0  # (n_h, n_h)
+    for _ in range(n):
+        P = P @ W  # (n_h, n_h)
+        size = np.linalg.norm(P, ord)
+        if size == 0:
+            return 0.0
+        P, log_norm = P / size, log_norm + np.log(size)
+    return float(np.exp(log_norm / n))
+
+
+@naming_case(lambda case: (f"W = {np.array2string(case['W'], precision=2, separator=', ')}" if case["W"].size <= 4
+                           else shapes_of(case, ["W"])) + f" and n = {case['n']}")
 def q2_verify(case, payload):
     import tensorflow as tf
 
     feedback.expect_unchanged(payload)
-    W = case["W"]
-    got = payload["radius"]
-    expect_shape(got, (), "the spectral radius", {})
-    eigenvalues = np.asarray(tf.linalg.eigvals(tf.constant(W)))  # (n,) complex
-    expected = float(np.max(np.abs(eigenvalues)))
-    suspects = {
-        "that is the largest singular value (the spectral norm); the radius is the largest |eigenvalue|.": np.linalg.norm(W, 2),
-        "take the absolute value (modulus) of the eigenvalues, which may be negative or complex.": float(np.max(eigenvalues.real)),
-        "np.linalg.eigvalsh is only for symmetric matrices (it reads one triangle); use np.linalg.eigvals.":
-            float(np.max(np.abs(np.linalg.eigvalsh(W)))),
-    }
-    expect_close(got, np.float64(expected), "the spectral radius", suspects, atol=1e-8)
+    W, n = case["W"], case["n"]
+    got = payload["rate"]
+    expect_shape(got, (), "the growth rate", {})
+    expected = norm_growth_rate(W, n)
+    radius = float(np.max(np.abs(np.asarray(tf.linalg.eigvals(tf.constant(W))))))
+    if not np.isfinite(got) and expected == 0:
+        raise AssertionError(
+            f"the growth rate is {got}, but W^{n} is the zero matrix (its norm becomes 0 after a few factors, so "
+            "dividing by it fails): return 0.0 when the norm of the product reaches 0."
+        )
+    if not np.isfinite(got) or (got == 0 and expected > 0):
+        raise AssertionError(
+            f"the growth rate is {got}: W^{n} {'overflows' if not np.isfinite(got) else 'underflows'} float64 "
+            f"(its norm is about 10^{n * np.log10(expected):.0f}). Divide the product by its norm after each "
+            "multiplication and add up the logs of those norms: the log of ||W^n|| is their sum."
+        )
+    with np.errstate(over="ignore", under="ignore"):
+        suspects = {
+            f"that is the spectral radius rho(W), the limit as n grows; the question asks for ||W^n||^(1/n) at "
+            f"n = {n}.": radius,
+            "that is ||W|| itself (n = 1).": np.linalg.norm(W, 2),
+            "that uses the Frobenius norm; use the spectral norm, np.linalg.norm(P, 2).": norm_growth_rate(W, n, "fro"),
+            "take the n-th root: the rate is ||W^n|| ** (1 / n).": np.float64(expected) ** n,
+            f"that is ||W^{n + 1}||^(1/{n}): one factor of W too many.": norm_growth_rate(W, n + 1) ** ((n + 1) / n),
+        }
+        if n > 1:
+            suspects[f"that is ||W^{n - 1}||^(1/{n}): one factor of W too few."] = norm_growth_rate(W, n - 1) ** ((n - 1) / n)
+    expect_close(got, np.float64(expected), "the growth rate", suspects, atol=1e-12, rtol=1e-8)
 
 
 # --- q3: a clipping threshold that makes an exploding setup learn --------------------
@@ -353,7 +392,7 @@ def q4_verify(case, payload):
 QUESTIONS = [
     Question(id="03.q1", title="the norms of the Jacobian products", points=2, function_name="jacobian_norms",
              cases=q1_cases, run=q1_run, verify=q1_verify),
-    Question(id="03.q2", title="the spectral radius", points=2, function_name="spectral_radius",
+    Question(id="03.q2", title="the growth rate of ||W^n||", points=2, function_name="norm_growth_rate",
              cases=q2_cases, run=q2_run, verify=q2_verify),
     Question(id="03.q3", title="a clipping threshold that makes an exploding RNN train", points=2, function_name="choose_global_clipnorm",
              cases=q3_cases, run=q3_run, verify=q3_verify),
