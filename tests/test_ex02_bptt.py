@@ -92,6 +92,14 @@ def _transposed_dW_hh(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
     return {**grads, "dW_hh": grads["dW_hh"].T}
 
 
+def _zeroed(key):
+    def bptt_padded(X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        grads = SOLUTION2["bptt_padded"](X, Y, lengths, h0, W_xh, W_hh, b_h, W_hy, b_y)
+        return {**grads, key: np.zeros_like(grads[key])}
+
+    return bptt_padded
+
+
 BPTT_MISTAKES = {
     "averaged over every number": _bptt_scaled(lambda X, Y, lengths: Y.size),
     "averaged over the batch, not summed": _bptt_scaled(lambda X, Y, lengths: X.shape[0]),
@@ -104,6 +112,11 @@ BPTT_MISTAKES = {
     "wraps around": _bptt_with("wrap"),
     "W_hh is transposed in the recurrence": _bptt_with("W_hh.T"),
     "dW_hh is transposed": _transposed_dW_hh,
+    "set to 0; a mask copies it": _bptt_with("zeroed"),
+    "both through the tanh step and along the copy": _bptt_with("tanh and copy"),
+    "divided by the number of real steps": _bptt_scaled(lambda X, Y, lengths: lengths.sum()),
+    "dh0 is all zeros": _zeroed("dh0"),
+    "dW_xh is all zeros": _zeroed("dW_xh"),
     "mask is off by one": _mask_shifted(1),
     "mask is off by one: with": _mask_shifted(-1),
     "start with d": _bptt_old_keys,

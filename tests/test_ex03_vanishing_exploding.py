@@ -53,14 +53,20 @@ def _direct(W, n):
         return float(np.linalg.norm(np.linalg.matrix_power(W, n), 2) ** (1 / n))
 
 
-def _renormalised(W, n, norm=lambda P: np.linalg.norm(P, 2), factors=None, root=True):
-    """A renormalised product, with one thing changed for a mistake."""
+def _renormalised(W, n, norm=lambda P: np.linalg.norm(P, 2), factors=None, root=True, log=np.log, divide=None):
+    """A renormalised product, with one thing changed for a mistake (no check for W^k = 0)."""
     P, log_norm = np.eye(len(W)), 0.0
     for _ in range(n if factors is None else factors(n)):
         P = P @ W
         size = norm(P)
-        P, log_norm = P / size, log_norm + np.log(size)
-    return float(np.exp(log_norm / n if root else log_norm))
+        P, log_norm = P / size, log_norm + log(size)
+    with np.errstate(all="ignore"):
+        return float(np.exp(log_norm / (divide or n) if root else log_norm))
+
+
+def _root_too_late(W, n):
+    with np.errstate(all="ignore"):
+        return float(_renormalised(W, n, root=False) ** (1 / n))  # ||W^n|| under- or overflows first
 
 
 GROWTH_MISTAKES = {
@@ -71,6 +77,14 @@ GROWTH_MISTAKES = {
     "n-th root": lambda W, n: min(_renormalised(W, n, root=False), 1e300),
     "one factor of W too many": lambda W, n: _renormalised(W, n, factors=lambda n: n + 1),
     "one factor of W too few": lambda W, n: _renormalised(W, n, factors=lambda n: n - 1),
+    "1-norm": lambda W, n: _renormalised(W, n, norm=lambda P: np.linalg.norm(P, 1)),
+    "1-norm|inf-norm": lambda W, n: _renormalised(W, n, norm=lambda P: np.linalg.norm(P, np.inf)),
+    "take its exp": lambda W, n: float(np.log(_renormalised(W, n))),
+    "add up the logs": lambda W, n: 1.0,
+    "divided by n \\+ 1": lambda W, n: _renormalised(W, n, divide=n + 1),
+    "different bases": lambda W, n: _renormalised(W, n, log=np.log2),
+    "in the log domain": _root_too_late,
+    "zero matrix": _renormalised,  # divides by the zero norm of W^2 on the nilpotent case
     "a float": lambda W, n: np.array([_renormalised(W, n)]),
 }
 
@@ -90,13 +104,15 @@ def test_growth_rate_cases_need_the_renormalised_product_and_converge_to_the_rad
         W, n = case["W"], case["n"]
         if n <= 50:
             assert np.isclose(norm_growth_rate(W, n), _direct(W, n), rtol=1e-10, atol=1e-12)
-    shear, overflowing = (case["W"] for case in q2_cases(hidden=False)[1:])
+    shear, overflowing = (case["W"] for case in q2_cases(hidden=False)[1:3])
     assert _direct(shear, 2000) == 0 and not np.isfinite(_direct(overflowing, 1000))
     for W in (shear, overflowing):
         radius = np.max(np.abs(np.linalg.eigvals(W)))
         gaps = [abs(norm_growth_rate(W, n) - radius) for n in (10, 100, 1000)]
         assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.01 * radius
     assert np.linalg.norm(shear, 2) > 3 and norm_growth_rate(shear, 2000) < 0.51
+    # the prose: its first powers have norms above 1, far above 0.5^n, before they vanish
+    assert all(np.linalg.norm(np.linalg.matrix_power(shear, k), 2) > 1 for k in range(1, 5))
 
 
 def test_a_zero_power_is_named():

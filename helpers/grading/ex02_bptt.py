@@ -155,7 +155,7 @@ GRAD_KEYS = ["dW_xh", "dW_hh", "db_h", "dW_hy", "db_y", "dh0"]
 
 def q2_cases(hidden: bool) -> list[dict]:
     # batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths
-    specs = [(2, 5, 3, 4, 2, 41, [4, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
+    specs = [(2, 5, 3, 4, 2, 41, [5, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
     if hidden:
         specs += [(1, 1, 2, 3, 1, 42, [1]), (3, 9, 2, 6, 3, 43, [9, 9, 9]), (4, 8, 2, 4, 2, 45, [3, 8, 1, 6])]
     return [_padded_case(*spec) for spec in specs]
@@ -181,14 +181,16 @@ def _bptt_numpy(case: dict, mistake: str | None = None, lengths=None) -> dict:
     H, h = [], h0
     for t in range(T):
         r = real[:, t : t + 1]  # (batch, 1): 1 where step t is real, 0 past the end
-        h = r * np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h) + (1 - r) * h  # (batch, num_hiddens)
+        kept = 0 if mistake == "zeroed" else (1 - r) * h  # past the end the state is copied
+        h = r * np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h) + kept  # (batch, num_hiddens)
         H.append(h)
     dy = h @ W_hy.T + b_y - Y  # (batch, num_outputs): at each sequence's last real state
     g = {"dW_xh": 0 * W_xh, "dW_hh": 0 * W_hh, "db_h": 0 * b_h, "dW_hy": dy.T @ h, "db_y": dy.sum(axis=0)}
     dh = dy @ W_hy  # (batch, num_hiddens): dL/dh_T
     for t in reversed(range(T)):
         r = 1.0 if mistake == "padded steps through tanh" else real[:, t : t + 1]  # (batch, 1)
-        da = r * dh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
+        into_tanh = dh if mistake == "tanh and copy" else r * dh  # (batch, num_hiddens)
+        da = into_tanh * (1 - (np.tanh(H[t]) if mistake == "tanh twice" else H[t]) ** 2)  # (batch, num_hiddens)
         if mistake == "off by one":
             h_prev = H[t]
         elif mistake == "wrap":
@@ -213,6 +215,10 @@ BPTT_MISTAKES = {
                                  "weight gradient.",
     "copies stop the gradient": "no gradient passes through the padded steps: a copied state h_t = h_{t-1} passes "
                                 "dL/dh_t on to h_{t-1} unchanged, so a short sequence's last real step receives it.",
+    "zeroed": "past each end the state is set to 0; a mask copies it instead (h_t = h_{t-1}), so that the last state "
+              "is the state after the last real step.",
+    "tanh and copy": "at a padded step the gradient goes both through the tanh step and along the copy: a padded "
+                     "step only copied the state, so dL/dh_t passes on unchanged, and nothing goes through tanh.",
     "no recurrence": "the gradient does not flow back through time: dL/dh_{t-1} receives da_t @ W_hh from step t.",
     "tanh twice": "tanh is applied twice: h_t is already tanh(a_t), so the derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.",
     "off by one": "the states are off by one: dW_hh pairs da_t with h_{t-1}, the state that entered step t, not with h_t.",
@@ -244,10 +250,17 @@ def q2_verify(case, payload):
     (shift_hint, shifted), = _mask_off_by_one(case).items()
     for key in GRAD_KEYS:
         suspects = {hint: wrong[m][key] for m, hint in BPTT_MISTAKES.items()}
+        # dh0 comes last: the weights' gradients are right, so a zero dh0 was left at zero
+        named = key != "dh0" and any(np.allclose(payload[key], v) for v in suspects.values())
+        if not np.any(payload[key]) and np.any(expected[key]) and not named:
+            where = "return the dh left after the loop reaches step 0" if key == "dh0" else "add each step's contribution to it"
+            raise AssertionError(f"the gradient {key} is all zeros: {where}.")
         for variant in shifted:
             if not np.allclose(payload[key], expected[key], atol=1e-8) and np.allclose(payload[key], variant[key], atol=1e-8):
                 suspects[shift_hint] = variant[key]
         suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch."] = expected[key] / batch
+        suspects["the loss is divided by the number of real steps; L = 1/2 sum over the batch only."] = \
+            expected[key] / case["lengths"].sum()
         suspects["the loss is averaged over every number, not summed."] = expected[key] / (batch * n_y)
         suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected[key]
         if key == "dW_hh":

@@ -1,8 +1,9 @@
 """Exercise 3, vanishing and exploding gradients: the questions and their tests.
 
 Expected Jacobians come from tf.GradientTape through keras.layers.SimpleRNNCell, expected
-spectral radii from tf.linalg.eigvals, and a clipping threshold is judged by training the
-exploding setup with it. The numpy lines below compute only the values of known mistakes.
+growth rates from a renormalised product in float64, a clipping threshold is judged by
+training the exploding setup with it, and an IRNN by its gradients on the adding problem.
+The other numpy lines compute only the values of known mistakes.
 """
 
 from __future__ import annotations
@@ -115,23 +116,37 @@ def _rotation(radius: float) -> np.ndarray:
 
 def q2_cases(hidden: bool) -> list[dict]:
     rng = np.random.default_rng(81)
-    # radius 0.5, largest singular value above 3 (not normal): ||W^n|| first grows, and at
-    # n = 2000 it is about 1e-599, below the smallest float64
+    # radius 0.5, largest singular value above 3 (not normal): ||W^n|| stays above 1 for
+    # n = 1 to 4, far above 0.5^n, and at n = 2000 it is about 1e-598, below any float64
     shear = np.array([[0.5, 0.0], [3.0, 0.5]])
+    nilpotent = np.array([[0.0, 2.4], [0.0, 0.0]])  # norm 2.4, W^2 = 0 exactly: the rate is 0
     cases = [
         {"W": _rotation(0.9), "n": 50},
         {"W": shear, "n": 2000},
         {"W": 3 * rng.normal(size=(4, 4)) / 2, "n": 1000},  # radius near 3: W^1000 overflows
+        {"W": nilpotent, "n": 30},
     ]
     if hidden:
-        nilpotent = np.array([[0.0, 2.4], [0.0, 0.0]])  # norm 2.4, W^2 = 0 exactly: the rate is 0
-        cases += [{"W": nilpotent, "n": 30}, {"W": rng.normal(size=(6, 6)), "n": 500},
+        beyond_float128 = np.array([[0.01, 0.0], [3.0, 0.01]])  # ||W^2500|| about 1e-4996
+        cases += [{"W": rng.normal(size=(6, 6)), "n": 500}, {"W": beyond_float128, "n": 2500},
                   {"W": np.array([[-2.0]]), "n": 10}, {"W": np.diag([0.3, -1.7, 1.2]), "n": 1}]
     return cases
 
 
+ZERO_POWER = ("W^{n} is the zero matrix (its norm becomes 0 after a few factors, so dividing by it fails): "
+              "return 0.0 when the norm of the product reaches 0.")
+
+
 def q2_run(answer, case):
-    rate, changed = feedback.call(answer, case, ["W", "n"])
+    W, n = case["W"], case["n"]
+    try:
+        rate, changed = feedback.call(answer, case, ["W", "n"])
+    except AssertionError as error:
+        failure = error.__cause__
+        if isinstance(failure, (np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError)) and \
+                not np.any(np.linalg.matrix_power(W, n)):
+            raise AssertionError(f"your function raised {type(failure).__name__}, and here " + ZERO_POWER.format(n=n)) from None
+        raise
     return {"rate": feedback.to_float(rate, "the growth rate"), CHANGED: np.array(changed)}
 
 
@@ -160,15 +175,13 @@ def q2_verify(case, payload):
     expected = norm_growth_rate(W, n)
     radius = float(np.max(np.abs(np.asarray(tf.linalg.eigvals(tf.constant(W))))))
     if not np.isfinite(got) and expected == 0:
-        raise AssertionError(
-            f"the growth rate is {got}, but W^{n} is the zero matrix (its norm becomes 0 after a few factors, so "
-            "dividing by it fails): return 0.0 when the norm of the product reaches 0."
-        )
+        raise AssertionError(f"the growth rate is {got}, but " + ZERO_POWER.format(n=n))
     if not np.isfinite(got) or (got == 0 and expected > 0):
         raise AssertionError(
             f"the growth rate is {got}: W^{n} {'overflows' if not np.isfinite(got) else 'underflows'} float64 "
             f"(its norm is about 10^{n * np.log10(expected):.0f}). Divide the product by its norm after each "
-            "multiplication and add up the logs of those norms: the log of ||W^n|| is their sum."
+            "multiplication and add up the logs of those norms: the log of ||W^n|| is their sum. If you do, "
+            "take the n-th root in the log domain, exp(log_norm / n), not exp(log_norm) ** (1 / n)."
         )
     with np.errstate(over="ignore", under="ignore"):
         suspects = {
@@ -176,6 +189,15 @@ def q2_verify(case, payload):
             f"n = {n}.": radius,
             "that is ||W|| itself (n = 1).": np.linalg.norm(W, 2),
             "that uses the Frobenius norm; use the spectral norm, np.linalg.norm(P, 2).": norm_growth_rate(W, n, "fro"),
+            "that uses the 1-norm (largest column sum); use the spectral norm, np.linalg.norm(P, 2).":
+                norm_growth_rate(W, n, 1),
+            "that uses the inf-norm (largest row sum); use the spectral norm, np.linalg.norm(P, 2).":
+                norm_growth_rate(W, n, np.inf),
+            "that is log ||W^n|| / n: take its exp.": np.log(expected) if expected > 0 else None,
+            "that is 1, the norm of the renormalised product alone: add up the logs of the norms you divide by.": 1.0,
+            "the sum of the logs is divided by n + 1; divide by n.": np.float64(expected) ** (n / (n + 1)),
+            "the logs and the exp are of different bases (np.log2 with np.exp?): use np.log and np.exp.":
+                np.float64(expected) ** (1 / np.log(2)),
             "take the n-th root: the rate is ||W^n|| ** (1 / n).": np.float64(expected) ** n,
             f"that is ||W^{n + 1}||^(1/{n}): one factor of W too many.": norm_growth_rate(W, n + 1) ** ((n + 1) / n),
         }
