@@ -3,9 +3,8 @@
 The chapter's cells tagged `seed-checks` are executed (`notebook_namespace`) and their
 functions called with each seed: the seed draws the split of the words, the model's
 initial weights and the order of the batches. The thresholds are the notebook's asserts,
-repeated. One control runs here only, for lack of time in the notebook: the model whose
-query and key projections are frozen at zero, so that its attention weights are uniform
-over the letters during training too.
+repeated, the control included: the model whose query and key projections are frozen at
+zero, so that its attention weights are uniform over the letters during training too.
 """
 
 from __future__ import annotations
