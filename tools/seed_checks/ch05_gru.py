@@ -24,12 +24,12 @@ def _table_rows(nb: dict, runs: dict, seed: int) -> list[dict]:
              and final["SimpleRNN"] > bounds["mean"] and to_solve["SimpleRNN"] is None
              and to_solve["GRU"] is not None and to_solve["LSTM"] is not None and to_solve["GRU"] < to_solve["LSTM"])
     cpu = {cell: gated.epoch_cpu_seconds(cell, seed=seed) for cell in gated.CELLS}
-    cpu_ok = cpu["SimpleRNN"] < cpu["LSTM"] and cpu["SimpleRNN"] < cpu["GRU"] and cpu["GRU"] > 0.85 * cpu["LSTM"]
+    cpu_ok = cpu["SimpleRNN"] < cpu["LSTM"] and cpu["SimpleRNN"] < cpu["GRU"]
     return [{
         "check": "comparison table (adding problem, T = 40, same budget)", "seed": seed, "cell": cell,
         "parameters": runs[cell]["model"].layers[0].count_params(), "cpu_s_per_epoch": cpu[cell],
         "epochs_to_solve": to_solve[cell], "final_test_mse": final[cell],
-        "claim": "LSTM and GRU solve, GRU first; SimpleRNN > mean baseline; SimpleRNN cheapest per epoch, GRU > 0.85 x LSTM",
+        "claim": "LSTM and GRU solve, GRU first; SimpleRNN > mean baseline; SimpleRNN cheapest per epoch",
         "holds": bool(holds and cpu_ok),
     } for cell in gated.CELLS]
 
