@@ -57,7 +57,8 @@ from pathlib import Path
 from helpers.grading import EXERCISES, channel
 from helpers.grading.cells import Target, code_sources, defines, locate
 from helpers.grading.limits import MB, Limits, cpu_seconds, end_all, pids_of, resident_mb, worker_user
-from helpers.grading.worker import WORKER_ENV, descendants
+from helpers.grading.worker import descendants
+from helpers.notebook import GRADER_WORKER_ENV
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "MPLBACKEND": "Agg"}
 PASSED = "passed"  # the one message that scores; only this process ever writes it
@@ -134,7 +135,7 @@ class Run:
 
 def _worker_env(scratch: Path) -> dict:
     package_root = str(Path(__file__).resolve().parents[1])
-    return {**os.environ, **QUIET_ENV, WORKER_ENV: "1", "TMPDIR": str(scratch),
+    return {**os.environ, **QUIET_ENV, GRADER_WORKER_ENV: "1", "TMPDIR": str(scratch),
             "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])}
 
 

@@ -117,8 +117,8 @@ BPTT_MISTAKES = {
     "divided by the number of real steps": _bptt_scaled(lambda X, Y, lengths: lengths.sum()),
     "dh0 is all zeros": _zeroed("dh0"),
     "dW_xh is all zeros": _zeroed("dW_xh"),
-    "mask is off by one": _mask_shifted(1),
-    "mask is off by one: with": _mask_shifted(-1),
+    "mask is off by one \\(a step too many\\)": _mask_shifted(1),
+    "mask is off by one \\(a step too few\\)": _mask_shifted(-1),
     "start with d": _bptt_old_keys,
 }
 

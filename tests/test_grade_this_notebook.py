@@ -21,7 +21,7 @@ from jupyter_client import BlockingKernelClient, KernelManager
 
 from helpers.grading import EXERCISES, grade_this_notebook
 from helpers.grading import this_notebook
-from helpers.grading.worker import WORKER_ENV
+from helpers.notebook import GRADER_WORKER_ENV
 from tests.helpers_for_tests import ROOT, notebook
 from tools.notebooks import grade_cell_source
 
@@ -132,7 +132,7 @@ def test_in_colab_it_grades_what_the_frontend_holds(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "google", google)
     monkeypatch.setitem(sys.modules, "google.colab", colab)
     monkeypatch.setitem(sys.modules, "google.colab._message", message)
-    monkeypatch.delenv(WORKER_ENV, raising=False)
+    monkeypatch.delenv(GRADER_WORKER_ENV, raising=False)
 
     for folder, expected in (("solutions", f"Score: {TOTAL}/{TOTAL}"), ("exercises", f"Score: 0/{TOTAL}")):
         nb = _with_grade_cell(folder)
@@ -164,7 +164,7 @@ def test_in_a_kernel_no_server_started_it_says_so_at_once(tmp_path):
 
 
 def test_inside_the_graders_worker_it_does_nothing(monkeypatch, capsys):
-    monkeypatch.setenv(WORKER_ENV, "1")
+    monkeypatch.setenv(GRADER_WORKER_ENV, "1")
     grade_this_notebook()
     assert capsys.readouterr().out == ""
 

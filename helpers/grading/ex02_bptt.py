@@ -227,14 +227,6 @@ BPTT_MISTAKES = {
 }
 
 
-def _mask_off_by_one(case: dict) -> dict:
-    """Hints for a mask that counts one step too many or too few."""
-    T = case["X"].shape[1]
-    hint = ("the mask is off by one: with t counted from 0 in the code, step t of sequence b is real when "
-            "t < lengths[b] (np.arange(num_steps) < lengths[:, None]).")
-    return {hint: [_bptt_numpy(case, lengths=np.clip(case["lengths"] + shift, 1, T)) for shift in (1, -1)]}
-
-
 @naming_case(lambda case: f"{shapes_of(case, ['X', 'h0'])} and lengths {case['lengths'].tolist()}")
 def q2_verify(case, payload):
     feedback.expect_unchanged(payload)
@@ -247,7 +239,9 @@ def q2_verify(case, payload):
             hints = {case["h0"].shape[1:]: "dh0 has the shape of h0, (batch, num_hiddens): one row per example, not summed."}
         expect_shape(payload[key], expected[key].shape, f"the gradient {key}", hints)
     wrong = {m: _bptt_numpy(case, m) for m in BPTT_MISTAKES}
-    (shift_hint, shifted), = _mask_off_by_one(case).items()
+    T = case["X"].shape[1]
+    # a mask that counts one step too many or too few
+    shifted = {shift: _bptt_numpy(case, lengths=np.clip(case["lengths"] + shift, 1, T)) for shift in (1, -1)}
     for key in GRAD_KEYS:
         suspects = {hint: wrong[m][key] for m, hint in BPTT_MISTAKES.items()}
         # dh0 comes last: the weights' gradients are right, so a zero dh0 was left at zero
@@ -255,9 +249,10 @@ def q2_verify(case, payload):
         if not np.any(payload[key]) and np.any(expected[key]) and not named:
             where = "return the dh left after the loop reaches step 0" if key == "dh0" else "add each step's contribution to it"
             raise AssertionError(f"the gradient {key} is all zeros: {where}.")
-        for variant in shifted:
-            if not np.allclose(payload[key], expected[key], atol=1e-8) and np.allclose(payload[key], variant[key], atol=1e-8):
-                suspects[shift_hint] = variant[key]
+        for shift, variant in shifted.items():
+            suspects[f"the mask is off by one ({'a step too many' if shift > 0 else 'a step too few'}): with t "
+                     "counted from 0 in the code, step t of sequence b is real when t < lengths[b] "
+                     "(np.arange(num_steps) < lengths[:, None])."] = variant[key]
         suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch."] = expected[key] / batch
         suspects["the loss is divided by the number of real steps; L = 1/2 sum over the batch only."] = \
             expected[key] / case["lengths"].sum()

@@ -75,9 +75,9 @@ class Grades:
 def grade_this_notebook(timeout: float = 60.0) -> None:
     """Grade the notebook this kernel runs, with the instructor's grader and its hidden
     cases, and show the table (see the module's documentation)."""
-    from helpers.grading.worker import WORKER_ENV
+    from helpers.notebook import GRADER_WORKER_ENV
 
-    if os.environ.get(WORKER_ENV):
+    if os.environ.get(GRADER_WORKER_ENV):
         return  # the grader is running this notebook: nothing to do
     contents = colab_notebook()
     if contents is not None:

@@ -29,14 +29,9 @@ import numpy as np
 from helpers.grading import cells as nbcells
 from helpers.grading.channel import MAX_BODY, encode
 from helpers.grading.limits import Limits
-from helpers.notebook import GRADER_WORKER_ENV
 
 # Longest message text sent to the grader; an answer's error can be arbitrarily long.
 MAX_MESSAGE = 2000
-
-
-# Set by the grader in the worker's environment (see helpers.notebook).
-WORKER_ENV = GRADER_WORKER_ENV
 
 
 def _describe(error: BaseException, limits: Limits = Limits()) -> str:
