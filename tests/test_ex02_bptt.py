@@ -3,10 +3,13 @@
 Runs check() in-process on the reference solution changed in one way, so it is fast.
 """
 
+import re
+
 import numpy as np
 import pytest
 
 from helpers.grading import check
+from helpers.grading.ex02_bptt import RTRL_MISTAKES as RTRL_HINTS, _rtrl_numpy
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION2 = solution_functions("02_bptt")
@@ -159,87 +162,53 @@ def test_the_numpy_bptt_without_mistakes_is_right():
     check("02.q2", _bptt_with(None))
 
 
-def _forward_difference(f, x, eps=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        y = x.copy()
-        y[i] += eps
-        grad[i] = (f(y) - f(x)) / eps
-    return grad
+def _rtrl_with(mistake):
+    """The grader's own numpy RTRL with one mistake made on purpose (None: none)."""
+
+    def rtrl_running_gradients(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        case = dict(X=X, Y=Y, h0=h0, W_xh=W_xh, W_hh=W_hh, b_h=b_h, W_hy=W_hy, b_y=b_y)
+        return _rtrl_numpy(case, mistake)
+
+    return rtrl_running_gradients
 
 
-def _only_2d(f, x, eps=1e-5):
-    """A checker that assumes x has at most two dimensions."""
-    grad = np.zeros_like(x)
-    rows, cols = (x.shape + (1,))[:2] if x.ndim == 1 else x.shape
-    flat = x.reshape(rows, cols)
-    g = grad.reshape(rows, cols)
-    for i in range(rows):
-        for j in range(cols):
-            saved = flat[i, j]
-            flat[i, j] = saved + eps
-            f_plus = f(x)
-            flat[i, j] = saved - eps
-            g[i, j] = (f_plus - f(x)) / (2 * eps)
-            flat[i, j] = saved
-    return grad
+def test_the_numpy_rtrl_without_mistakes_is_right():
+    """The suspects are computed by _rtrl_numpy; without a mistake it must pass."""
+    check("02.q3", _rtrl_with(None))
 
 
-def _restored_by_arithmetic(f, x, eps=1e-5):
-    """Valid: perturbs x in place and restores it by arithmetic, which drifts by rounding."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x[i] += eps
-        f_plus = f(x)
-        x[i] -= 2 * eps
-        f_minus = f(x)
-        x[i] += eps
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+def _rtrl_solution_changed(change):
+    def rtrl_running_gradients(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+        return change(SOLUTION2["rtrl_running_gradients"](X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y), X)
+
+    return rtrl_running_gradients
 
 
-def test_a_checker_that_restores_x_by_arithmetic_is_accepted():
-    """x[i] += eps; x[i] -= 2 * eps; x[i] += eps leaves a rounding drift: not a change."""
-    check("02.q3", _restored_by_arithmetic)
+def _state_updated_in_h0(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    """h = h0, then h[:] = ... : the learner's state is h0 itself, which is overwritten."""
+    running = SOLUTION2["rtrl_running_gradients"](X, Y, h0.copy(), W_xh, W_hh, b_h, W_hy, b_y)
+    h = h0
+    for t in range(X.shape[1]):
+        h[:] = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)
+    return running
 
 
-def _in_place_without_restoring(f, x, eps=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x[i] += eps
-        f_plus = f(x)
-        x[i] -= 2 * eps
-        grad[i] = (f_plus - f(x)) / (2 * eps)
-    return grad
-
-
-def _aliased(f, x, eps=1e-5):
-    """x_plus = x does not copy: f is evaluated at x + eps and at x."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x_plus = x
-        x_plus[i] += eps
-        f_plus = f(x_plus)
-        x_minus = x
-        x_minus[i] -= eps
-        grad[i] = (f_plus - f(x_minus)) / (2 * eps)
-    return grad
-
-
-GRADIENT_MISTAKES = {
-    "does not copy": _aliased,
-    "forward difference": _forward_difference,
-    "2\\*eps": lambda f, x, eps=1e-5: 2 * SOLUTION2["numerical_gradient"](f, x, eps),
-    "changed in place": _in_place_without_restoring,
-    "x's shape": lambda f, x, eps=1e-5: SOLUTION2["numerical_gradient"](f, x, eps).ravel(),
-    "shape \\(2, 3, 2\\)": _only_2d,
+RTRL_MISTAKES = {
+    **{hint.split(":")[0][:40]: _rtrl_with(m) for m, hint in RTRL_HINTS.items()},
+    "one gradient per step": _rtrl_solution_changed(lambda G, X: G[-1]),
+    "each gradient is transposed": _rtrl_solution_changed(lambda G, X: np.transpose(G, (0, 2, 1))),
+    "averaged over the batch": _rtrl_solution_changed(lambda G, X: G / len(X)),
+    "not of l_t alone": _rtrl_solution_changed(lambda G, X: np.diff(G, axis=0, prepend=0)),
+    "shifted by one step": _rtrl_solution_changed(lambda G, X: np.concatenate([0 * G[:1], G[:-1]])),
+    "changed its input h0 in place": _state_updated_in_h0,
+    "a list of 5 items of shape (3, 3)": _rtrl_solution_changed(lambda G, X: list(G)),
 }
 
 
-@pytest.mark.parametrize("cause", GRADIENT_MISTAKES)
-def test_gradient_checker_mistakes_are_named(cause):
-    with pytest.raises(AssertionError, match=cause):
-        check("02.q3", GRADIENT_MISTAKES[cause])
+@pytest.mark.parametrize("cause", RTRL_MISTAKES)
+def test_rtrl_mistakes_are_named(cause):
+    with pytest.raises(AssertionError, match=re.escape(cause)):
+        check("02.q3", RTRL_MISTAKES[cause])
 
 
 def _global(grads, max_norm):
@@ -286,6 +255,8 @@ CLIP_MISTAKES = {
     "the whole gradients": _mean_of_cosines,
     "return a pair": lambda grads, max_norm: SOLUTION2["clip_each_by_norm"](grads, max_norm)[0],
     "On the case with": lambda grads, max_norm: ([g * 0 for g in grads], 0.0),
+    "float32 precision": lambda grads, max_norm: SOLUTION2["clip_each_by_norm"](
+        [g.astype(np.float32) for g in grads], np.float32(max_norm)),
 }
 
 

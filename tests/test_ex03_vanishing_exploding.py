@@ -3,47 +3,68 @@
 Runs check() in-process on the reference solution changed in one way, so it is fast.
 """
 
+import re
+
 import keras
 import numpy as np
 import pytest
 
 from helpers.grading import check
-from helpers.grading.ex03_vanishing_exploding import _numpy_products
+from helpers.grading.ex03_vanishing_exploding import JACOBIAN_MISTAKES as JACOBIAN_HINTS, _numpy_products
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION3 = solution_functions("03_vanishing_exploding")
 
 
-def _jacobians(X, W_xh, W_hh, b_h):
-    """The Jacobian products d h_T / d h_{T-k}, k = 1..T, by the reference recurrence."""
-    h, states = np.zeros(W_hh.shape[0]), []
+def _solution_changed(change):
+    def leaky_jacobian_norms(X, W_xh, W_hh, b_h, alpha):
+        return change(SOLUTION3["leaky_jacobian_norms"](X, W_xh, W_hh, b_h, alpha), X)
+
+    return leaky_jacobian_norms
+
+
+def _grader_numpy(mistake):
+    """The grader's own numpy products with one mistake made on purpose (None: none)."""
+    return lambda X, W_xh, W_hh, b_h, alpha: _numpy_products(X, W_xh, W_hh, b_h, alpha, mistake)
+
+
+def _frobenius(X, W_xh, W_hh, b_h, alpha):
+    n, h, factors = W_hh.shape[0], np.zeros(W_hh.shape[0]), []
     for x_t in X:
-        h = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,)
-        states.append(h)
-    J, out = np.eye(W_hh.shape[0]), []
-    for h_j in reversed(states):
-        J = J @ (np.diag(1 - h_j**2) @ W_hh)  # (num_hiddens, num_hiddens)
-        out.append(J)
-    return out
+        h_tilde = np.tanh(W_xh @ x_t + W_hh @ h + b_h)
+        h = (1 - alpha) * h + alpha * h_tilde
+        factors.append((1 - alpha) * np.eye(n) + alpha * np.diag(1 - h_tilde**2) @ W_hh)
+    J, out = np.eye(n), []
+    for factor in reversed(factors):
+        J = J @ factor
+        out.append(np.linalg.norm(J))  # Frobenius, not spectral
+    return np.array(out)
+
+
+def _changes_W_hh(X, W_xh, W_hh, b_h, alpha):
+    W_hh *= 1.0 - alpha  # a "leaky" W_hh made in place
+    return SOLUTION3["leaky_jacobian_norms"](X, W_xh, W_hh / (1.0 - alpha), b_h, alpha)
 
 
 JACOBIAN_MISTAKES = {
-    "Frobenius": lambda X, W_xh, W_hh, b_h: np.array([np.linalg.norm(J) for J in _jacobians(X, W_xh, W_hh, b_h)]),
-    "tanh derivative": lambda X, W_xh, W_hh, b_h: np.array(
-        [np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in range(1, len(X) + 1)]
-    ),
-    "reversed": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[::-1],
-    "identity": lambda X, W_xh, W_hh, b_h: np.concatenate([[1.0], SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)]),
-    "multiplied in reverse order": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "reversed"),
-    "W_hh is transposed": lambda X, W_xh, W_hh, b_h: _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
-    "X of shape \\(8, 3\\)": lambda X, W_xh, W_hh, b_h: SOLUTION3["jacobian_norms"](X[:6], W_xh, W_hh, b_h),
-    "one array of shape": lambda X, W_xh, W_hh, b_h: list(SOLUTION3["jacobian_norms"](X, W_xh, W_hh, b_h)[:, None]),
+    **{hint.split(":")[0][:40]: _grader_numpy(m) for m, hint in JACOBIAN_HINTS.items()},
+    "Frobenius": _frobenius,
+    "entry k - 1 is for": _solution_changed(lambda norms, X: norms[::-1]),
+    "identity": _solution_changed(lambda norms, X: np.concatenate([[1.0], norms])),
+    "X of shape (8, 3)": lambda X, W_xh, W_hh, b_h, alpha: SOLUTION3["leaky_jacobian_norms"](X[:6], W_xh, W_hh, b_h, alpha),
+    "one array of shape": _solution_changed(lambda norms, X: list(norms[:, None])),
+    "changed its input W_hh in place": _changes_W_hh,
 }
+
+
+def test_the_numpy_products_without_mistakes_are_right():
+    """The suspects are computed by _numpy_products; without a mistake it must pass."""
+    check("03.q1", _grader_numpy(None))
 
 
 @pytest.mark.parametrize("cause", JACOBIAN_MISTAKES)
 def test_jacobian_norm_mistakes_are_named(cause):
-    with pytest.raises(AssertionError, match=cause):
+    with pytest.raises(AssertionError, match=re.escape(cause)):
         check("03.q1", JACOBIAN_MISTAKES[cause])
 
 

@@ -263,72 +263,121 @@ def q2_verify(case, payload):
         expect_close(payload[key], expected[key], f"the gradient {key}", suspects, atol=1e-8)
 
 
-# --- q3: a finite-difference gradient checker -----------------------------------------
+# --- q3: real-time recurrent learning -------------------------------------------------
+# The gradient of W_hh carried forward in time, never backward. The expected running
+# gradients come from tf.GradientTape through keras.layers.SimpleRNN and Dense in float64.
 
-EPS = 1e-5
-
-
-def _test_function(A: np.ndarray):
-    """f(x) = sum(tanh(A @ x.ravel())**2) + sum(x**3)/3, with a known gradient by autodiff."""
-
-    def f(x):
-        return float(np.sum(np.tanh(A @ np.ravel(x)) ** 2) + np.sum(np.asarray(x) ** 3) / 3)
-
-    return f
+RTRL_ARGS = ["X", "Y", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
 
 
 def q3_cases(hidden: bool) -> list[dict]:
-    shapes = [((4,), 51), ((2, 3, 2), 52)]  # a 3-D x too: the checker must not assume 1-D or 2-D
+    # batch, num_steps, num_inputs, num_hiddens, num_outputs, seed
+    specs = [(2, 5, 2, 3, 2, 51), (3, 7, 3, 4, 1, 52)]
     if hidden:
-        shapes += [((1,), 53), ((3, 2, 2), 54), ((2, 3), 55)]
+        specs += [(1, 1, 2, 2, 1, 53), (4, 8, 2, 5, 3, 54), (2, 6, 1, 1, 1, 55)]
     cases = []
-    for shape, seed in shapes:
+    for batch, T, n_x, n_h, n_y, seed in specs:
         rng = np.random.default_rng(seed)
-        size = int(np.prod(shape))
-        cases.append({"A": rng.normal(size=(3, size)), "x": rng.normal(size=shape)})
+        cases.append({
+            "X": rng.normal(size=(batch, T, n_x)),  # (batch, num_steps, num_inputs)
+            "Y": rng.normal(size=(batch, T, n_y)),  # (batch, num_steps, num_outputs): a target at every step
+            "h0": rng.normal(scale=0.5, size=(batch, n_h)),  # (batch, num_hiddens)
+            "W_xh": rng.normal(scale=0.5, size=(n_h, n_x)),  # (num_hiddens, num_inputs)
+            "W_hh": rng.normal(scale=0.6, size=(n_h, n_h)),  # (num_hiddens, num_hiddens)
+            "b_h": rng.normal(scale=0.3, size=(n_h,)),  # (num_hiddens,)
+            "W_hy": rng.normal(scale=0.5, size=(n_y, n_h)),  # (num_outputs, num_hiddens)
+            "b_y": rng.normal(scale=0.3, size=(n_y,)),  # (num_outputs,)
+        })
     return cases
 
 
 def q3_run(answer, case):
-    args = {"f": _test_function(case["A"]), "x": case["x"], "eps": EPS}
-    grad, changed = feedback.call(answer, args, ["f", "x", "eps"])  # x compared with a tolerance afterwards
-    return {"grad": feedback.to_array(grad, "the gradient"), CHANGED: np.array(changed)}
+    running, changed = feedback.call(answer, case, RTRL_ARGS)
+    hint = "Stack the running gradients into one array of shape (num_steps, num_hiddens, num_hiddens): np.array(them)."
+    return {"running": feedback.to_array(running, "the running gradients", hint), CHANGED: np.array(changed)}
 
 
-@naming_case(lambda case: shapes_of(case, ["x"]))
-def q3_verify(case, payload):
+def _keras_running_gradients(case: dict) -> np.ndarray:
+    """d(l_1 + ... + l_t)/dW_hh for every t, l_t = 1/2 sum over the batch of |y_hat_t - y_t|^2,
+    by tf.GradientTape through keras.layers.SimpleRNN and Dense in float64: (num_steps, n_h, n_h)."""
+    import keras
     import tensorflow as tf
 
-    A, x = case["A"], case["x"]
-    expect_shape(payload["grad"], x.shape, "the gradient", {(x.size,): "Return an array of x's shape: one partial derivative per entry."})
-    if str(payload[CHANGED]):
-        raise AssertionError(
-            "x was changed in place: after your function, some entry of x differs from its value before by more "
-            "than rounding (1e-12). Put each entry back after perturbing it (x[i] = saved), or work on a copy."
-        )
-    xv = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        value = tf.reduce_sum(tf.tanh(tf.linalg.matvec(A, tf.reshape(xv, [-1]))) ** 2) + tf.reduce_sum(xv**3) / 3
-    expected = np.asarray(tape.gradient(value, xv))
-    f = _test_function(A)
-    forward = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = EPS
-        forward[i] = (f(x + step) - f(x)) / EPS
-    aliased = np.zeros_like(x)  # x_plus = x; x_minus = x: f(x + eps) - f(x), over 2 eps
-    for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = EPS
-        aliased[i] = (f(x + step) - f(x)) / (2 * EPS)
-    suspects = {
-        "that is the forward difference (f(x+eps) - f(x)) / eps; use the centred one, (f(x+eps) - f(x-eps)) / (2 eps).": forward,
-        "x_plus = x does not copy: both names are the same array, so f was evaluated at x + eps and at x. "
-        "Use x.copy(), or perturb one entry, evaluate, and put it back.": aliased,
-        "the centred difference must divide by 2*eps.": 2 * expected,
-        "the centred difference divides by 2*eps, not by 4*eps.": expected / 2,
-    }
-    expect_close(payload["grad"], expected, "the gradient", suspects, atol=1e-7)
+    X, W_hh = case["X"], case["W_hh"]
+    rnn = keras.layers.SimpleRNN(W_hh.shape[0], return_sequences=True, dtype="float64")
+    rnn.build(X.shape)
+    rnn.set_weights([case["W_xh"].T, W_hh.T, case["b_h"]])
+    dense = keras.layers.Dense(case["W_hy"].shape[0], dtype="float64")
+    dense.build((None, W_hh.shape[0]))
+    dense.set_weights([case["W_hy"].T, case["b_y"]])
+    recurrent = rnn.weights[1]  # W_hh.T, Keras's layout
+    with tf.GradientTape(persistent=True) as tape:
+        Y_hat = dense(rnn(tf.constant(X), initial_state=[tf.constant(case["h0"])]))  # (batch, num_steps, n_y)
+        losses = 0.5 * tf.reduce_sum((Y_hat - case["Y"]) ** 2, axis=[0, 2])  # (num_steps,): l_t
+        running = tf.cumsum(losses)  # (num_steps,): l_1 + ... + l_t
+    jacobian = np.asarray(tape.jacobian(running, recurrent, experimental_use_pfor=False))  # (num_steps, n_h, n_h)
+    return np.transpose(jacobian, (0, 2, 1))  # the book's layout, W_hh not W_hh.T
+
+
+def _rtrl_numpy(case: dict, mistake: str | None = None) -> np.ndarray:
+    """RTRL with one known mistake made on purpose (None: none), to name a wrong answer."""
+    X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y = (case[k] for k in RTRL_ARGS)
+    batch, T, _ = X.shape
+    n = W_hh.shape[0]
+    P = np.zeros((batch, n, n, n))  # (batch, n_h, n_h, n_h): P[b, i, j, k] = dh_t[b, i] / dW_hh[j, k]
+    W = W_hh.T if mistake == "W_hh.T" else W_hh  # (n_h, n_h)
+    h, total, running = h0, np.zeros((n, n)), []
+    for t in range(T):
+        h_new = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, n_h)
+        entering = h_new if mistake == "h_t" else h  # (batch, n_h): the state that W_hh multiplied
+        direct = np.eye(n)[None, :, :, None] * entering[:, None, None, :]  # (batch, n_h, n_h, n_h)
+        carried = 0 if mistake == "no carry" else np.einsum("im,bmjk->bijk", W, P)  # (batch, n_h, n_h, n_h)
+        slope = 1.0 if mistake == "no tanh derivative" else (1 - h_new**2)[:, :, None, None]  # (batch, n_h, 1, 1)
+        P = slope * direct + carried if mistake == "derivative on the direct term" else slope * (direct + carried)
+        h = h_new
+        e = (h @ W_hy.T + b_y - Y[:, t]) @ W_hy  # (batch, n_h): dl_t/dh_t
+        step = np.einsum("bi,bijk->jk", e, P)  # (n_h, n_h): dl_t/dW_hh
+        total = step if mistake == "not summed" else total + step
+        running.append(total)
+    return np.array(running)  # (num_steps, n_h, n_h)
+
+
+RTRL_MISTAKES = {
+    "no carry": "the sensitivity forgets the past: W_hh reaches h_t also through h_{t-1}, so P_t needs the carried "
+                "term W_hh @ P_{t-1}. Without it each step sees only its own last step (truncation to one step).",
+    "W_hh.T": "W_hh is transposed in the carried term: dh_t/dh_{t-1} = diag(1 - h_t**2) @ W_hh in the book's layout, "
+              "so unit i of h_t collects sum over m of W_hh[i, m] P_{t-1}[m, j, k].",
+    "no tanh derivative": "the tanh derivative (1 - h_t**2) is missing: P_t = diag(1 - h_t**2) (direct + carried).",
+    "derivative on the direct term": "the tanh derivative multiplies only the direct term: both terms are "
+                                     "derivatives of a_t, and h_t = tanh(a_t), so (1 - h_t**2) multiplies their sum.",
+    "h_t": "the direct term pairs unit j with h_t; W_hh[j, k] multiplies h_{t-1}[k], the state that entered step t.",
+    "not summed": "entry t is the gradient of the loss up to step t, l_1 + ... + l_t, not of l_t alone: add each "
+                  "step's gradient to a running total.",
+}
+
+
+@naming_case(lambda case: shapes_of(case, ["X", "W_hh"]))
+def q3_verify(case, payload):
+    feedback.expect_unchanged(payload)
+    T, n = case["X"].shape[1], case["W_hh"].shape[0]
+    got = payload["running"]
+    expect_shape(got, (T, n, n), "the running gradients", {
+        (n, n): "Return one gradient per step, (num_steps, num_hiddens, num_hiddens): entry t is the gradient of "
+                "the loss up to step t (the last entry is BPTT's dW_hh).",
+        (T - 1, n, n): "Return one gradient per step, t = 1 .. num_steps (the gradient before any step, 0, is not one).",
+        (T + 1, n, n): "Return one gradient per step, t = 1 .. num_steps (the gradient before any step, 0, is not one).",
+    })
+    expected = _keras_running_gradients(case)
+    batch = case["X"].shape[0]
+    suspects = {hint: _rtrl_numpy(case, m) for m, hint in RTRL_MISTAKES.items()}
+    suspects["each gradient is transposed: entry [j, k] is dL/dW_hh[j, k], unit j's weight from unit k."] = \
+        np.transpose(expected, (0, 2, 1))
+    suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch and the steps."] = \
+        expected / batch
+    suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected
+    suspects["the running total is shifted by one step: entry t includes l_t, the loss at step t."] = \
+        np.concatenate([np.zeros((1, n, n)), expected[:-1]])
+    expect_close(got, expected, "the running gradients", suspects, atol=1e-8)
 
 
 # --- q4: clipping each gradient by its own norm ----------------------------------------
@@ -425,7 +474,7 @@ QUESTIONS = [
              cases=q1_cases, run=q1_run, verify=q1_verify),
     Question(id="02.q2", title="backpropagation through time for a padded batch, many-to-one", points=2, function_name="bptt_padded",
              cases=q2_cases, run=q2_run, verify=q2_verify),
-    Question(id="02.q3", title="a finite-difference gradient checker", points=2, function_name="numerical_gradient",
+    Question(id="02.q3", title="real-time recurrent learning", points=2, function_name="rtrl_running_gradients",
              cases=q3_cases, run=q3_run, verify=q3_verify),
     Question(id="02.q4", title="clipping each gradient by its own norm", points=2, function_name="clip_each_by_norm",
              cases=q4_cases, run=q4_run, verify=q4_verify),

@@ -1,6 +1,6 @@
 """Exercise 3, vanishing and exploding gradients: the questions and their tests.
 
-Expected Jacobians come from tf.GradientTape through keras.layers.SimpleRNNCell, expected
+Expected Jacobians come from tf.GradientTape through keras.layers.SimpleRNNCell (with a leak), expected
 growth rates from a renormalised product in float64, a clipping threshold is judged by
 training the exploding setup with it, and an IRNN by its gradients on the adding problem.
 The other numpy lines compute only the values of known mistakes.
@@ -23,23 +23,28 @@ from helpers.grading.question import (
 
 
 
-# --- q1: the norms of the Jacobian products --------------------------------------------
+# --- q1: the Jacobian products of a leaky RNN ------------------------------------------
+# h~_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h), h_t = (1 - alpha) h_{t-1} + alpha h~_t. The
+# expected Jacobians come from tf.GradientTape through keras.layers.SimpleRNNCell (for h~_t)
+# and the leak written in TensorFlow, in float64.
 
-JACOBIAN_ARGS = ["X", "W_xh", "W_hh", "b_h"]
+JACOBIAN_ARGS = ["X", "W_xh", "W_hh", "b_h", "alpha"]
 
 
 def q1_cases(hidden: bool) -> list[dict]:
-    specs = [(6, 2, 4, 1.5, 71), (8, 3, 5, 0.6, 72)]  # num_steps, num_inputs, num_hiddens, W_hh scale, seed
+    # num_steps, num_inputs, num_hiddens, W_hh scale, alpha, seed
+    specs = [(6, 2, 4, 1.5, 0.3, 71), (8, 3, 5, 0.6, 0.1, 72)]
     if hidden:
-        specs += [(1, 1, 3, 1.0, 73), (10, 2, 6, 2.5, 74)]
+        specs += [(1, 1, 3, 1.0, 0.5, 73), (10, 2, 6, 2.5, 1.0, 74), (12, 2, 5, 0.9, 0.05, 75)]
     cases = []
-    for T, n_x, n_h, scale, seed in specs:
+    for T, n_x, n_h, scale, alpha, seed in specs:
         rng = np.random.default_rng(seed)
         cases.append({
             "X": rng.normal(scale=0.5, size=(T, n_x)),  # (num_steps, num_inputs): one sequence
             "W_xh": rng.normal(scale=0.5, size=(n_h, n_x)),  # (num_hiddens, num_inputs)
             "W_hh": scale * rng.normal(size=(n_h, n_h)) / np.sqrt(n_h),  # (num_hiddens, num_hiddens)
             "b_h": rng.normal(scale=0.1, size=(n_h,)),  # (num_hiddens,)
+            "alpha": alpha,
         })
     return cases
 
@@ -47,26 +52,33 @@ def q1_cases(hidden: bool) -> list[dict]:
 def q1_run(answer, case):
     norms, changed = feedback.call(answer, case, JACOBIAN_ARGS)
     hint = "Stack them into one array of shape (num_steps,): np.array(norms)."
-    return {"norms": feedback.to_array(norms, "the norms", hint), CHANGED: np.array(changed)}
+    return {"norms": feedback.to_array(norms, "the array of norms", hint), CHANGED: np.array(changed)}
 
 
-def _numpy_products(X, W_xh, W_hh, b_h, mistake=None) -> np.ndarray:
+def _numpy_products(X, W_xh, W_hh, b_h, alpha, mistake=None) -> np.ndarray:
     """The norms of d h_T / d h_{T-k} with one known mistake made on purpose, to name it."""
-    h, states = np.zeros(W_hh.shape[0]), []
+    n = W_hh.shape[0]
+    h, states, candidates = np.zeros(n), [], []
     for x_t in X:
-        h = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,)
+        candidate = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,): h~_t
+        h = candidate if mistake == "no leak in the states" else (1 - alpha) * h + alpha * candidate
         states.append(h)
+        candidates.append(candidate)
     W = W_hh.T if mistake == "transposed" else W_hh  # (num_hiddens, num_hiddens)
-    J, norms = np.eye(W.shape[0]), []
-    for h_j in reversed(states):  # j = T, ..., 1
-        factor = np.diag(1 - h_j**2) @ W  # (num_hiddens, num_hiddens)
+    keep, mix = {"swapped": (alpha, 1 - alpha), "no identity": (0.0, alpha),
+                 "no alpha": (1 - alpha, 1.0)}.get(mistake, (1 - alpha, alpha))
+    J, norms = np.eye(n), []
+    for h_j, c_j in zip(reversed(states), reversed(candidates)):  # j = T, ..., 1
+        slope = 1 - (h_j if mistake == "derivative at h" else c_j) ** 2  # (num_hiddens,)
+        factor = keep * np.eye(n) + mix * slope[:, None] * W  # (num_hiddens, num_hiddens)
         J = factor @ J if mistake == "reversed" else J @ factor
         norms.append(np.linalg.norm(J, 2))
     return np.array(norms)  # (num_steps,)
 
 
-def _keras_jacobians(X, W_xh, W_hh, b_h) -> list[np.ndarray]:
-    """d h_T / d h_{T-k} for k = 1..T, by tf.GradientTape through keras.layers.SimpleRNNCell in float64."""
+def _keras_jacobians(X, W_xh, W_hh, b_h, alpha) -> list[np.ndarray]:
+    """d h_T / d h_{T-k} for k = 1..T, by tf.GradientTape through keras.layers.SimpleRNNCell
+    and the leak, in float64."""
     import keras
     import tensorflow as tf
 
@@ -77,34 +89,45 @@ def _keras_jacobians(X, W_xh, W_hh, b_h) -> list[np.ndarray]:
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(states[0])
         for t in range(X.shape[0]):
-            h, _ = cell(tf.constant(X[None, t]), [states[-1]])  # (1, num_hiddens)
-            states.append(h)
+            candidate, _ = cell(tf.constant(X[None, t]), [states[-1]])  # (1, num_hiddens): h~_t
+            states.append((1 - alpha) * states[-1] + alpha * candidate)  # (1, num_hiddens)
     T = X.shape[0]
-    return [np.asarray(tape.jacobian(states[T], states[T - k], experimental_use_pfor=False))[0, :, 0, :] for k in range(1, T + 1)]
+    return [np.asarray(tape.jacobian(states[T], states[T - k], experimental_use_pfor=False))[0, :, 0, :]
+            for k in range(1, T + 1)]
 
 
-@naming_case(lambda case: shapes_of(case, ["X", "W_hh"]))
+JACOBIAN_MISTAKES = {
+    "reversed": "the factors are multiplied in reverse order: going back one step multiplies the product on the "
+                "right, J = J @ factor_j, because the later steps stand on the left.",
+    "transposed": "W_hh is transposed in the factors: dh~_j/dh_{j-1} = diag(1 - h~_j**2) @ W_hh in the book's layout "
+                  "(h~_j = tanh(W_hh @ h_{j-1} + ...)).",
+    "no identity": "the leak's own path is missing: h_{j-1} reaches h_j directly too, with weight 1 - alpha, so each "
+                   "factor is (1 - alpha) I + alpha diag(1 - h~_j**2) W_hh.",
+    "swapped": "alpha and 1 - alpha are swapped: the old state keeps the share 1 - alpha, the tanh candidate gets alpha.",
+    "no alpha": "the tanh path lost its alpha: h_j = (1 - alpha) h_{j-1} + alpha h~_j, so that path is "
+                "alpha diag(1 - h~_j**2) W_hh.",
+    "derivative at h": "the tanh derivative is taken at the leaky state h_j; take it at the tanh's own output, "
+                       "1 - h~_j**2, with h~_j = tanh(W_xh x_j + W_hh h_{j-1} + b_h).",
+    "no leak in the states": "the states were computed without the leak (h_j = h~_j): run the leaky recurrence "
+                             "forward first, h_j = (1 - alpha) h_{j-1} + alpha h~_j, keeping each h~_j.",
+}
+
+
+@naming_case(lambda case: f"{shapes_of(case, ['X', 'W_hh'])} and alpha={case['alpha']}")
 def q1_verify(case, payload):
     feedback.expect_unchanged(payload)
-    X, W_xh, W_hh, b_h = (case[k] for k in JACOBIAN_ARGS)
-    T = X.shape[0]
+    X, W_xh, W_hh, b_h, alpha = (case[k] for k in JACOBIAN_ARGS)
+    T, n = X.shape[0], W_hh.shape[0]
     got = payload["norms"]
     expect_shape(got, (T,), "the array of norms", {(T + 1,): "Return k = 1 .. T only: d h_T / d h_{T-k} for k = 0 is the identity."})
-    jacobians = _keras_jacobians(X, W_xh, W_hh, b_h)
+    jacobians = _keras_jacobians(X, W_xh, W_hh, b_h, alpha)
     expected = np.array([np.linalg.norm(J, 2) for J in jacobians])  # (num_steps,)
-    suspects = {
-        "that is the Frobenius norm; use the spectral norm (the largest singular value), np.linalg.norm(J, 2).": np.array(
-            [np.linalg.norm(J) for J in jacobians]
-        ),
-        "the tanh derivative diag(1 - h_k**2) is missing from each factor: these are the norms of W_hh**k.": np.array(
-            [np.linalg.norm(np.linalg.matrix_power(W_hh, k), 2) for k in range(1, T + 1)]
-        ),
-        "the order is reversed: entry k - 1 is for d h_T / d h_{T-k}, k steps back from the end.": expected[::-1],
-        "the factors are multiplied in reverse order: going back one step multiplies the product on the right, "
-        "J = J @ (D_j W_hh), because the later steps stand on the left.": _numpy_products(X, W_xh, W_hh, b_h, "reversed"),
-        "W_hh is transposed in the factors: dh_j/dh_{j-1} = diag(1 - h_j**2) @ W_hh in the book's layout "
-        "(h_j = tanh(W_hh @ h_{j-1} + ...)).": _numpy_products(X, W_xh, W_hh, b_h, "transposed"),
-    }
+    suspects = {hint: _numpy_products(X, W_xh, W_hh, b_h, alpha, m) for m, hint in JACOBIAN_MISTAKES.items()}
+    suspects["that is the Frobenius norm; use the spectral norm (the largest singular value), np.linalg.norm(J, 2)."] = \
+        np.array([np.linalg.norm(J) for J in jacobians])
+    suspects["the tanh derivative is missing from each factor: these are the norms of ((1 - alpha) I + alpha W_hh)**k."] = \
+        np.array([np.linalg.norm(np.linalg.matrix_power((1 - alpha) * np.eye(n) + alpha * W_hh, k), 2) for k in range(1, T + 1)])
+    suspects["the order is reversed: entry k - 1 is for d h_T / d h_{T-k}, k steps back from the end."] = expected[::-1]
     expect_close(got, expected, "the array of norms", suspects, atol=1e-6)
 
 
@@ -406,7 +429,7 @@ def q4_verify(case, payload):
 
 
 QUESTIONS = [
-    Question(id="03.q1", title="the norms of the Jacobian products", points=2, function_name="jacobian_norms",
+    Question(id="03.q1", title="the Jacobian products of a leaky RNN", points=2, function_name="leaky_jacobian_norms",
              cases=q1_cases, run=q1_run, verify=q1_verify),
     Question(id="03.q2", title="the growth rate of ||W^n||", points=2, function_name="norm_growth_rate",
              cases=q2_cases, run=q2_run, verify=q2_verify),
