@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers.grading import check
-from helpers.grading.ex02_bptt import RTRL_MISTAKES as RTRL_HINTS, _rtrl_numpy
+from helpers.grading.ex02_bptt import RTRL_MISTAKES as RTRL_HINTS, _rtrl_numpy, q3_cases
 from tests.helpers_for_tests import solution_functions
 
 SOLUTION2 = solution_functions("02_bptt")
@@ -193,6 +193,20 @@ def _state_updated_in_h0(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
     return running
 
 
+def _restores_W_hh_by_arithmetic(X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y):
+    """Valid: nudges W_hh in place and restores it by arithmetic, which drifts by rounding."""
+    W_hh += 0.1
+    W_hh -= 0.1
+    return SOLUTION2["rtrl_running_gradients"](X, Y, h0, W_xh, W_hh, b_h, W_hy, b_y)
+
+
+def test_an_input_restored_by_arithmetic_is_not_called_changed():
+    """W += 0.1; W -= 0.1 leaves a rounding drift: not a change in place."""
+    W_hh = q3_cases(hidden=False)[0]["W_hh"]
+    assert np.any(W_hh + 0.1 - 0.1 != W_hh)  # the drift is there
+    check("02.q3", _restores_W_hh_by_arithmetic)
+
+
 RTRL_MISTAKES = {
     **{hint.split(":")[0][:40]: _rtrl_with(m) for m, hint in RTRL_HINTS.items()},
     "one gradient per step": _rtrl_solution_changed(lambda G, X: G[-1]),
@@ -202,6 +216,13 @@ RTRL_MISTAKES = {
     "shifted by one step": _rtrl_solution_changed(lambda G, X: np.concatenate([0 * G[:1], G[:-1]])),
     "changed its input h0 in place": _state_updated_in_h0,
     "a list of 5 items of shape (3, 3)": _rtrl_solution_changed(lambda G, X: list(G)),
+    "every entry is the final gradient": _rtrl_solution_changed(lambda G, X: np.stack([G[-1]] * len(G))),
+    "averaged over the outputs": _rtrl_solution_changed(lambda G, X: G / 4),  # the first case's num_outputs
+    "the mean of l_1 .. l_t": _rtrl_solution_changed(lambda G, X: G / np.arange(1, len(G) + 1)[:, None, None]),
+    "-2 times the expected one": _rtrl_solution_changed(lambda G, X: -2 * G),
+    "None: did you forget `return`?": _rtrl_solution_changed(lambda G, X: None),
+    "Entry 0 is right": _rtrl_solution_changed(lambda G, X: G + np.arange(len(G))[:, None, None] ** 2),
+    "Entry 0, the first step, is already wrong": _rtrl_solution_changed(lambda G, X: G + 1.0),
 }
 
 

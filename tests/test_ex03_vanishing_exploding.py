@@ -28,17 +28,22 @@ def _grader_numpy(mistake):
     return lambda X, W_xh, W_hh, b_h, alpha: _numpy_products(X, W_xh, W_hh, b_h, alpha, mistake)
 
 
-def _frobenius(X, W_xh, W_hh, b_h, alpha):
-    n, h, factors = W_hh.shape[0], np.zeros(W_hh.shape[0]), []
-    for x_t in X:
-        h_tilde = np.tanh(W_xh @ x_t + W_hh @ h + b_h)
-        h = (1 - alpha) * h + alpha * h_tilde
-        factors.append((1 - alpha) * np.eye(n) + alpha * np.diag(1 - h_tilde**2) @ W_hh)
-    J, out = np.eye(n), []
-    for factor in reversed(factors):
-        J = J @ factor
-        out.append(np.linalg.norm(J))  # Frobenius, not spectral
-    return np.array(out)
+def _products_measured_by(measure):
+    """The right products d h_T / d h_{T-k}, each measured by `measure` instead of the spectral norm."""
+
+    def leaky_jacobian_norms(X, W_xh, W_hh, b_h, alpha):
+        n, h, factors = W_hh.shape[0], np.zeros(W_hh.shape[0]), []
+        for x_t in X:
+            h_tilde = np.tanh(W_xh @ x_t + W_hh @ h + b_h)
+            h = (1 - alpha) * h + alpha * h_tilde
+            factors.append((1 - alpha) * np.eye(n) + alpha * np.diag(1 - h_tilde**2) @ W_hh)
+        J, out = np.eye(n), []
+        for factor in reversed(factors):
+            J = J @ factor
+            out.append(measure(J))
+        return np.array(out)
+
+    return leaky_jacobian_norms
 
 
 def _changes_W_hh(X, W_xh, W_hh, b_h, alpha):
@@ -48,12 +53,20 @@ def _changes_W_hh(X, W_xh, W_hh, b_h, alpha):
 
 JACOBIAN_MISTAKES = {
     **{hint.split(":")[0][:40]: _grader_numpy(m) for m, hint in JACOBIAN_HINTS.items()},
-    "Frobenius": _frobenius,
+    "Frobenius": _products_measured_by(np.linalg.norm),
     "entry k - 1 is for": _solution_changed(lambda norms, X: norms[::-1]),
     "identity": _solution_changed(lambda norms, X: np.concatenate([[1.0], norms])),
     "X of shape (8, 3)": lambda X, W_xh, W_hh, b_h, alpha: SOLUTION3["leaky_jacobian_norms"](X[:6], W_xh, W_hh, b_h, alpha),
     "one array of shape": _solution_changed(lambda norms, X: list(norms[:, None])),
     "changed its input W_hh in place": _changes_W_hh,
+    "spectral radius": _products_measured_by(lambda J: np.max(np.abs(np.linalg.eigvals(J)))),
+    "the 1-norm": _products_measured_by(lambda J: np.linalg.norm(J, 1)),
+    "eigenvalues are not asked for": _products_measured_by(lambda J: max(np.linalg.eigvals(J), key=abs) + 0j),
+    "These are the Jacobians": _products_measured_by(lambda J: J),
+    "before multiplying by its factor": _solution_changed(lambda norms, X: np.concatenate([[1.0], norms[:-1]])),
+    "one is missing": _solution_changed(lambda norms, X: norms[:-1]),
+    "X.shape[1] is num_inputs": _solution_changed(lambda norms, X: norms[: X.shape[1]]),
+    "did you forget `return`?": _solution_changed(lambda norms, X: None),
 }
 
 

@@ -79,7 +79,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.feedback import expect_close, to_array
+from helpers.grading.question import Question, call_answer, expect_shape
 
 
 # --- q1: the mean over time (an example: replace it) -----------------------------------
@@ -92,7 +93,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {{"mean": as_array(call_answer(answer, case, ["X"]), "the mean")}}
+    return {{"mean": to_array(call_answer(answer, case, ["X"]), "the mean")}}
 
 
 def q1_verify(case, payload):

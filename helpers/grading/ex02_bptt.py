@@ -268,11 +268,12 @@ def q2_verify(case, payload):
 # gradients come from tf.GradientTape through keras.layers.SimpleRNN and Dense in float64.
 
 RTRL_ARGS = ["X", "Y", "h0", "W_xh", "W_hh", "b_h", "W_hy", "b_y"]
+RUNNING = "the array of running gradients"
 
 
 def q3_cases(hidden: bool) -> list[dict]:
     # batch, num_steps, num_inputs, num_hiddens, num_outputs, seed
-    specs = [(2, 5, 2, 3, 2, 51), (3, 7, 3, 4, 1, 52)]
+    specs = [(2, 5, 2, 3, 4, 51), (3, 7, 3, 4, 1, 52)]  # on the first, no two sizes alike
     if hidden:
         specs += [(1, 1, 2, 2, 1, 53), (4, 8, 2, 5, 3, 54), (2, 6, 1, 1, 1, 55)]
     cases = []
@@ -293,8 +294,8 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 def q3_run(answer, case):
     running, changed = feedback.call(answer, case, RTRL_ARGS)
-    hint = "Stack the running gradients into one array of shape (num_steps, num_hiddens, num_hiddens): np.array(them)."
-    return {"running": feedback.to_array(running, "the running gradients", hint), CHANGED: np.array(changed)}
+    hint = "Stack the gradients into one array of shape (num_steps, num_hiddens, num_hiddens): np.array(them)."
+    return {"running": feedback.to_array(running, RUNNING, hint), CHANGED: np.array(changed)}
 
 
 def _keras_running_gradients(case: dict) -> np.ndarray:
@@ -331,8 +332,11 @@ def _rtrl_numpy(case: dict, mistake: str | None = None) -> np.ndarray:
         h_new = np.tanh(X[:, t] @ W_xh.T + h @ W_hh.T + b_h)  # (batch, n_h)
         entering = h_new if mistake == "h_t" else h  # (batch, n_h): the state that W_hh multiplied
         direct = np.eye(n)[None, :, :, None] * entering[:, None, None, :]  # (batch, n_h, n_h, n_h)
-        carried = 0 if mistake == "no carry" else np.einsum("im,bmjk->bijk", W, P)  # (batch, n_h, n_h, n_h)
-        slope = 1.0 if mistake == "no tanh derivative" else (1 - h_new**2)[:, :, None, None]  # (batch, n_h, 1, 1)
+        carried = np.einsum("im,bmjk->bijk", W, P)  # (batch, n_h, n_h, n_h)
+        if mistake in ("no carry", "matmul"):
+            carried = 0 if mistake == "no carry" else W @ P  # W @ P: over the last two axes of P
+        slope = {"no tanh derivative": np.ones_like(h), "tanh twice": 1 - np.tanh(h_new) ** 2,
+                 "slope at h_{t-1}": 1 - h**2}.get(mistake, 1 - h_new**2)[:, :, None, None]  # (batch, n_h, 1, 1)
         P = slope * direct + carried if mistake == "derivative on the direct term" else slope * (direct + carried)
         h = h_new
         e = (h @ W_hy.T + b_y - Y[:, t]) @ W_hy  # (batch, n_h): dl_t/dh_t
@@ -347,7 +351,11 @@ RTRL_MISTAKES = {
                 "term W_hh @ P_{t-1}. Without it each step sees only its own last step (truncation to one step).",
     "W_hh.T": "W_hh is transposed in the carried term: dh_t/dh_{t-1} = diag(1 - h_t**2) @ W_hh in the book's layout, "
               "so unit i of h_t collects sum over m of W_hh[i, m] P_{t-1}[m, j, k].",
+    "matmul": "W_hh @ P multiplies the last two axes of P (the weight's indices j, k); the carried term sums over "
+              "the unit index of h_{t-1}: sum over m of W_hh[i, m] P[b, m, j, k], np.einsum('im,bmjk->bijk', W_hh, P).",
     "no tanh derivative": "the tanh derivative (1 - h_t**2) is missing: P_t = diag(1 - h_t**2) (direct + carried).",
+    "tanh twice": "tanh is applied twice: h_t is already tanh(a_t), so the derivative is 1 - h_t**2, not 1 - tanh(h_t)**2.",
+    "slope at h_{t-1}": "the tanh derivative is taken at h_{t-1}; it belongs to step t: 1 - h_t**2, with the new state.",
     "derivative on the direct term": "the tanh derivative multiplies only the direct term: both terms are "
                                      "derivatives of a_t, and h_t = tanh(a_t), so (1 - h_t**2) multiplies their sum.",
     "h_t": "the direct term pairs unit j with h_t; W_hh[j, k] multiplies h_{t-1}[k], the state that entered step t.",
@@ -359,25 +367,48 @@ RTRL_MISTAKES = {
 @naming_case(lambda case: shapes_of(case, ["X", "W_hh"]))
 def q3_verify(case, payload):
     feedback.expect_unchanged(payload)
-    T, n = case["X"].shape[1], case["W_hh"].shape[0]
+    batch, T, _ = case["X"].shape
+    n, n_y = case["W_hh"].shape[0], case["Y"].shape[2]
     got = payload["running"]
-    expect_shape(got, (T, n, n), "the running gradients", {
-        (n, n): "Return one gradient per step, (num_steps, num_hiddens, num_hiddens): entry t is the gradient of "
-                "the loss up to step t (the last entry is BPTT's dW_hh).",
-        (T - 1, n, n): "Return one gradient per step, t = 1 .. num_steps (the gradient before any step, 0, is not one).",
-        (T + 1, n, n): "Return one gradient per step, t = 1 .. num_steps (the gradient before any step, 0, is not one).",
+    per_step = "Return one gradient per step, (num_steps, num_hiddens, num_hiddens)"
+    expect_shape(got, (T, n, n), RUNNING, {
+        (n, n): f"{per_step}: entry t - 1 is the gradient of the loss up to step t, and the last one is BPTT's "
+                "dW_hh (with one step it is still (1, num_hiddens, num_hiddens): do not squeeze).",
+        (T - 1, n, n): f"{per_step}: one entry is missing; there are num_steps of them, for t = 1 .. num_steps.",
+        (T + 1, n, n): f"{per_step}, t = 1 .. num_steps: the gradient before any step (0) is not one of them.",
+        (T, batch, n, n): f"{per_step}: sum each over the batch.",
+        (batch, n, n, n): "That is the shape of the sensitivity P; return the running gradients of the loss.",
     })
     expected = _keras_running_gradients(case)
-    batch = case["X"].shape[0]
     suspects = {hint: _rtrl_numpy(case, m) for m, hint in RTRL_MISTAKES.items()}
+    suspects["every entry is the final gradient: `total += step` changes the array in place, so the list holds the "
+             "same array num_steps times. Write total = total + step, or append total.copy()."] = \
+        np.broadcast_to(expected[-1], expected.shape)
     suspects["each gradient is transposed: entry [j, k] is dL/dW_hh[j, k], unit j's weight from unit k."] = \
         np.transpose(expected, (0, 2, 1))
     suspects["the loss is averaged over the batch, not summed: L = 1/2 sum over the batch and the steps."] = \
         expected / batch
+    suspects["the loss is averaged over the outputs (as Keras's mean squared error is); here it is a sum: "
+             "l_t = 1/2 sum over the batch of |y_hat - y|^2."] = expected / n_y
+    suspects["the loss of each step is averaged over the batch and the outputs; here it is summed over both."] = \
+        expected / (batch * n_y)
+    suspects["entry t - 1 is the mean of l_1 .. l_t's gradients; it is their sum."] = \
+        expected / np.arange(1, T + 1)[:, None, None]
     suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected
-    suspects["the running total is shifted by one step: entry t includes l_t, the loss at step t."] = \
+    suspects["the running total is shifted by one step: entry t - 1 includes l_t, the loss at step t."] = \
         np.concatenate([np.zeros((1, n, n)), expected[:-1]])
-    expect_close(got, expected, "the running gradients", suspects, atol=1e-8)
+    try:
+        expect_close(got, expected, RUNNING, suspects, atol=1e-8)
+    except AssertionError as error:
+        if "largest difference" not in str(error):
+            raise
+        if np.allclose(got[0], expected[0], atol=1e-8):  # where to look: the first step needs no P_{t-1}
+            where = ("Entry 0 is right, and at the first step P_0 = 0, so the direct term, the tanh derivative and "
+                     "dl/dh_t are right: look at the carried term W_hh P_{t-1} and at the running sum.")
+        else:
+            where = ("Entry 0, the first step, is already wrong, and there P_0 = 0: look at the direct term, the tanh "
+                     "derivative and dl_t/dh_t (W_hy.T times the output error).")
+        raise AssertionError(f"{error} {where}") from None
 
 
 # --- q4: clipping each gradient by its own norm ----------------------------------------

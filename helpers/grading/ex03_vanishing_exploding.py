@@ -29,6 +29,7 @@ from helpers.grading.question import (
 # and the leak written in TensorFlow, in float64.
 
 JACOBIAN_ARGS = ["X", "W_xh", "W_hh", "b_h", "alpha"]
+NORMS = "the array of norms"
 
 
 def q1_cases(hidden: bool) -> list[dict]:
@@ -51,28 +52,44 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 def q1_run(answer, case):
     norms, changed = feedback.call(answer, case, JACOBIAN_ARGS)
+    if np.iscomplexobj(norms):
+        raise AssertionError("the norms should be real numbers, but your function returned complex ones: eigenvalues "
+                             "are not asked for. The spectral norm is the largest singular value, np.linalg.norm(J, 2).")
     hint = "Stack them into one array of shape (num_steps,): np.array(norms)."
-    return {"norms": feedback.to_array(norms, "the array of norms", hint), CHANGED: np.array(changed)}
+    return {"norms": feedback.to_array(norms, NORMS, hint), CHANGED: np.array(changed)}
 
 
 def _numpy_products(X, W_xh, W_hh, b_h, alpha, mistake=None) -> np.ndarray:
     """The norms of d h_T / d h_{T-k} with one known mistake made on purpose, to name it."""
     n = W_hh.shape[0]
+    kept = alpha if mistake == "alpha kept" else 1 - alpha  # the share of the old state
     h, states, candidates = np.zeros(n), [], []
     for x_t in X:
         candidate = np.tanh(W_xh @ x_t + W_hh @ h + b_h)  # (num_hiddens,): h~_t
-        h = candidate if mistake == "no leak in the states" else (1 - alpha) * h + alpha * candidate
+        h = candidate if mistake == "no leak in the states" else kept * h + (1 - kept) * candidate
         states.append(h)
         candidates.append(candidate)
+    if mistake == "slope off by one":  # the candidate of step j - 1 paired with factor j
+        candidates = [np.zeros(n)] + candidates[:-1]
     W = W_hh.T if mistake == "transposed" else W_hh  # (num_hiddens, num_hiddens)
     keep, mix = {"swapped": (alpha, 1 - alpha), "no identity": (0.0, alpha),
-                 "no alpha": (1 - alpha, 1.0)}.get(mistake, (1 - alpha, alpha))
+                 "no alpha": (1 - alpha, 1.0)}.get(mistake, (kept, 1 - kept))
+    identity = np.ones((n, n)) if mistake == "scalar leak" else np.eye(n)  # (num_hiddens, num_hiddens)
     J, norms = np.eye(n), []
     for h_j, c_j in zip(reversed(states), reversed(candidates)):  # j = T, ..., 1
-        slope = 1 - (h_j if mistake == "derivative at h" else c_j) ** 2  # (num_hiddens,)
-        factor = keep * np.eye(n) + mix * slope[:, None] * W  # (num_hiddens, num_hiddens)
+        slope = 1 - {"derivative at h": h_j, "tanh twice": np.tanh(c_j)}.get(mistake, c_j) ** 2  # (num_hiddens,)
+        # (num_hiddens, num_hiddens): diag(slope) @ W, or W @ diag(slope) for the columns mistake
+        tanh_path = slope[None, :] * W if mistake == "columns" else slope[:, None] * W
+        factor = keep * identity + mix * tanh_path  # (num_hiddens, num_hiddens)
         J = factor @ J if mistake == "reversed" else J @ factor
-        norms.append(np.linalg.norm(J, 2))
+        norms.append(np.linalg.norm(factor if mistake == "single factors" else J, 2))
+    if mistake == "bound":
+        return np.cumprod(_numpy_products(X, W_xh, W_hh, b_h, alpha, "single factors"))
+    if mistake == "from the start":  # d h_k / d h_0 for k = 1 .. T: chapter 3's products, forward
+        J, norms = np.eye(n), []
+        for c_j in candidates:
+            J = ((1 - alpha) * np.eye(n) + alpha * (1 - c_j**2)[:, None] * W_hh) @ J
+            norms.append(np.linalg.norm(J, 2))
     return np.array(norms)  # (num_steps,)
 
 
@@ -103,13 +120,30 @@ JACOBIAN_MISTAKES = {
                   "(h~_j = tanh(W_hh @ h_{j-1} + ...)).",
     "no identity": "the leak's own path is missing: h_{j-1} reaches h_j directly too, with weight 1 - alpha, so each "
                    "factor is (1 - alpha) I + alpha diag(1 - h~_j**2) W_hh.",
-    "swapped": "alpha and 1 - alpha are swapped: the old state keeps the share 1 - alpha, the tanh candidate gets alpha.",
+    "swapped": "alpha and 1 - alpha are swapped in the factors: the old state keeps the share 1 - alpha, the tanh "
+               "candidate gets alpha.",
+    "alpha kept": "alpha was read as the share the old state keeps; here alpha is the share of the tanh candidate: "
+                  "h_t = (1 - alpha) h_{t-1} + alpha h~_t (papers differ on which share they call alpha).",
     "no alpha": "the tanh path lost its alpha: h_j = (1 - alpha) h_{j-1} + alpha h~_j, so that path is "
                 "alpha diag(1 - h~_j**2) W_hh.",
+    "scalar leak": "1 - alpha was added to every entry of the matrix: the leak's path is (1 - alpha) times the "
+                   "identity matrix, (1 - alpha) * np.eye(num_hiddens).",
+    "columns": "(1 - h~_j**2) * W_hh scales the columns of W_hh (NumPy broadcasts along the last axis); "
+               "diag(1 - h~_j**2) @ W_hh scales its rows: (1 - h~_j**2)[:, None] * W_hh.",
     "derivative at h": "the tanh derivative is taken at the leaky state h_j; take it at the tanh's own output, "
                        "1 - h~_j**2, with h~_j = tanh(W_xh x_j + W_hh h_{j-1} + b_h).",
+    "tanh twice": "tanh is applied twice: h~_j is already a tanh, so the derivative is 1 - h~_j**2, not "
+                  "1 - tanh(h~_j)**2.",
+    "slope off by one": "each factor uses the tanh derivative of the step before: factor j needs 1 - h~_j**2 of "
+                        "step j itself.",
     "no leak in the states": "the states were computed without the leak (h_j = h~_j): run the leaky recurrence "
                              "forward first, h_j = (1 - alpha) h_{j-1} + alpha h~_j, keeping each h~_j.",
+    "single factors": "these are the norms of the single factors d h_j / d h_{j-1}; entry k - 1 is the norm of "
+                      "the product of the last k factors.",
+    "bound": "that is the product of the factors' norms, an upper bound on the norm of their product (chapter 3): "
+             "multiply the matrices, then take the norm.",
+    "from the start": "these are the norms of d h_k / d h_0, k steps forward from the start; entry k - 1 is for "
+                      "d h_T / d h_{T-k}, k steps back from the end.",
 }
 
 
@@ -119,16 +153,30 @@ def q1_verify(case, payload):
     X, W_xh, W_hh, b_h, alpha = (case[k] for k in JACOBIAN_ARGS)
     T, n = X.shape[0], W_hh.shape[0]
     got = payload["norms"]
-    expect_shape(got, (T,), "the array of norms", {(T + 1,): "Return k = 1 .. T only: d h_T / d h_{T-k} for k = 0 is the identity."})
+    one_per_step = "Return one norm per step back, k = 1 .. num_steps (num_steps is X.shape[0])"
+    expect_shape(got, (T,), NORMS, {
+        (T + 1,): f"{one_per_step}: one too many (the identity, k = 0, is not one of them).",
+        (T - 1,): f"{one_per_step}: one is missing.",
+        (X.shape[1],): f"{one_per_step}; X.shape[1] is num_inputs.",
+        (T, n, n): "These are the Jacobians: return their spectral norms, np.linalg.norm(J, 2).",
+    })
     jacobians = _keras_jacobians(X, W_xh, W_hh, b_h, alpha)
     expected = np.array([np.linalg.norm(J, 2) for J in jacobians])  # (num_steps,)
     suspects = {hint: _numpy_products(X, W_xh, W_hh, b_h, alpha, m) for m, hint in JACOBIAN_MISTAKES.items()}
     suspects["that is the Frobenius norm; use the spectral norm (the largest singular value), np.linalg.norm(J, 2)."] = \
         np.array([np.linalg.norm(J) for J in jacobians])
+    suspects["that is the spectral radius (the largest |eigenvalue|); the spectral norm is the largest singular "
+             "value, np.linalg.norm(J, 2). For a non-normal J they differ (chapter 3)."] = \
+        np.array([np.max(np.abs(np.linalg.eigvals(J))) for J in jacobians])
+    for order, words in ((1, "the 1-norm (the largest column sum)"), (np.inf, "the inf-norm (the largest row sum)")):
+        suspects[f"that is {words}; use the spectral norm, np.linalg.norm(J, 2)."] = \
+            np.array([np.linalg.norm(J, order) for J in jacobians])
     suspects["the tanh derivative is missing from each factor: these are the norms of ((1 - alpha) I + alpha W_hh)**k."] = \
         np.array([np.linalg.norm(np.linalg.matrix_power((1 - alpha) * np.eye(n) + alpha * W_hh, k), 2) for k in range(1, T + 1)])
     suspects["the order is reversed: entry k - 1 is for d h_T / d h_{T-k}, k steps back from the end."] = expected[::-1]
-    expect_close(got, expected, "the array of norms", suspects, atol=1e-6)
+    suspects["each norm is taken before multiplying by its factor: entry k - 1 is the norm after k factors "
+             "(the identity's norm 1 is not an entry)."] = np.concatenate([[1.0], expected[:-1]])
+    expect_close(got, expected, NORMS, suspects, atol=1e-6)
 
 
 # --- q2: the growth rate of ||W^n|| (Gelfand's formula, computed) ---------------------

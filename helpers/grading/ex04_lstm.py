@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.feedback import expect_close, to_array
+from helpers.grading.question import Question, call_answer, expect_shape
 
 GATE_ORDER_HINT = "the gate blocks are read in the wrong order{}: Keras's order is i, f, c, o (input, forget, candidate, output)."
 
@@ -123,7 +124,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 def q1_run(answer, case):
     h_t, c_t = _pair(call_answer(answer, case, STEP_ARGS), "h_t, c_t")
-    return {"h_t": as_array(h_t, "h_t"), "c_t": as_array(c_t, "c_t")}
+    return {"h_t": to_array(h_t, "h_t"), "c_t": to_array(c_t, "c_t")}
 
 
 def q1_verify(case, payload):
@@ -153,7 +154,7 @@ def q2_cases(hidden: bool) -> list[dict]:
 
 def q2_run(answer, case):
     H, c_T = _pair(call_answer(answer, case, FORWARD_ARGS), "H, c_T")
-    return {"H": as_array(H, "H"), "c_T": as_array(c_T, "c_T")}
+    return {"H": to_array(H, "H"), "c_T": to_array(c_T, "c_T")}
 
 
 def q2_verify(case, payload):
@@ -208,7 +209,7 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"count": as_array(call_answer(answer, case, COUNT_ARGS), "the count")}
+    return {"count": to_array(call_answer(answer, case, COUNT_ARGS), "the count")}
 
 
 def q3_verify(case, payload):
@@ -258,7 +259,7 @@ def q4_run(answer, case):
     weights = call_answer(answer, case, [])
     if not (isinstance(weights, (tuple, list)) and len(weights) == 3):
         raise AssertionError(f"return the three arrays (kernel, recurrent_kernel, bias), got {type(weights).__name__}")
-    return {name: as_array(w, name) for name, w in zip(LATCH_SHAPES, weights)}
+    return {name: to_array(w, name) for name, w in zip(LATCH_SHAPES, weights)}
 
 
 def _latch_cell(weights: dict, X, c0) -> np.ndarray:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.feedback import expect_close, to_array
+from helpers.grading.question import Question, call_answer, expect_shape
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -92,7 +93,7 @@ STEP_ARGS = ["x_t", "h_prev", "kernel", "recurrent_kernel", "bias"]
 
 
 def _step_run(answer, case):
-    return {"h_t": as_array(call_answer(answer, case, STEP_ARGS), "h_t")}
+    return {"h_t": to_array(call_answer(answer, case, STEP_ARGS), "h_t")}
 
 
 def _step_verify(case, payload, reset_after: bool, hints: dict):
@@ -155,7 +156,7 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"count": as_array(call_answer(answer, case, COUNT_ARGS), "the count")}
+    return {"count": to_array(call_answer(answer, case, COUNT_ARGS), "the count")}
 
 
 def q3_verify(case, payload):
@@ -205,7 +206,7 @@ def q4_run(answer, case):
     weights = call_answer(answer, case, ["tau"])
     if not (isinstance(weights, (tuple, list)) and len(weights) == 3):
         raise AssertionError(f"return the three arrays (kernel, recurrent_kernel, bias), got {type(weights).__name__}")
-    return {name: as_array(w, name) for name, w in zip(LEAKY_SHAPES, weights)}
+    return {name: to_array(w, name) for name, w in zip(LEAKY_SHAPES, weights)}
 
 
 def leaky_integrator(X, h0, keep) -> np.ndarray:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.grading.feedback import expect_close, to_array
 from helpers.grading.question import (
     MODEL_ARGS,
     Question,
-    as_array,
     call_answer,
-    expect_close,
     expect_shape,
     model_cases,
     rebuild_model,
@@ -46,7 +45,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"mean": as_array(call_answer(answer, case, ["H", "mask"]), "the masked mean")}
+    return {"mean": to_array(call_answer(answer, case, ["H", "mask"]), "the masked mean")}
 
 
 def q1_verify(case, payload):
@@ -99,7 +98,7 @@ def q2_cases(hidden: bool) -> list[dict]:
 def q2_run(answer, case):
     args = {**case, "forward": tuple(np.array(w) for w in case["forward"]),
             "backward": tuple(np.array(w) for w in case["backward"])}
-    return {"H": as_array(call_answer(answer, args, BIDIRECTIONAL_ARGS), "the bidirectional states")}
+    return {"H": to_array(call_answer(answer, args, BIDIRECTIONAL_ARGS), "the bidirectional states")}
 
 
 def _run_rnn(X, W_xh, W_hh, b_h):
@@ -270,7 +269,7 @@ def q4_run(answer, case):
     layer.build((None, None, case["X"].shape[2]))
     layer.set_weights([case["kernel"], case["recurrent_kernel"], case["bias"]])
     args = {"layer": layer, "chunks": _chunks(case)}
-    return {"states": as_array(call_answer(answer, args, ["layer", "chunks"], copy=False), "the states")}
+    return {"states": to_array(call_answer(answer, args, ["layer", "chunks"], copy=False), "the states")}
 
 
 def _lstm_states(case, starts: str) -> np.ndarray:

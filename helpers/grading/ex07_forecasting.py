@@ -16,15 +16,8 @@ import time
 
 import numpy as np
 
-from helpers.grading.question import (
-    Question,
-    as_array,
-    call_answer,
-    expect_close,
-    expect_shape,
-    model_payload,
-    rebuild_model,
-)
+from helpers.grading.feedback import expect_close, model_payload, to_array
+from helpers.grading.question import Question, call_answer, expect_shape, rebuild_model
 
 TRAIN, VAL = 0.7, 0.15  # the split of q1, as helpers.data.chronological_split
 
@@ -57,7 +50,7 @@ def q1_run(answer, case):
     if not isinstance(result, (tuple, list)) or len(result) != 6:
         raise AssertionError("return six arrays: X_train, Y_train, X_val, Y_val, X_test, Y_test.")
     names = [f"{a}_{p}" for p in PARTS for a in ("X", "Y")]
-    return {name: as_array(value, name) for name, value in zip(names, result)}
+    return {name: to_array(value, name) for name, value in zip(names, result)}
 
 
 def _keras_windows(z: np.ndarray, num_steps: int, horizon: int, start: int, stop: int):
@@ -177,7 +170,7 @@ def q2_run(answer, case):
     result = call_answer(answer, case, SEASONAL_ARGS)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise AssertionError("return two things: the forecasts (an array) and the MASE (a number).")
-    return {"forecast": as_array(result[0], "the forecasts"), "mase": as_array(result[1], "the MASE")}
+    return {"forecast": to_array(result[0], "the forecasts"), "mase": to_array(result[1], "the MASE")}
 
 
 def _shifted(series: np.ndarray, num_train: int, lag: int) -> np.ndarray:

@@ -13,7 +13,8 @@ from collections import Counter
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.feedback import expect_close, to_array
+from helpers.grading.question import Question, call_answer, expect_shape
 
 # --- q1: the bigram's held-out perplexity ------------------------------------------------
 
@@ -42,7 +43,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"perplexity": as_array(call_answer(answer, case, BIGRAM_ARGS), "the perplexity")}
+    return {"perplexity": to_array(call_answer(answer, case, BIGRAM_ARGS), "the perplexity")}
 
 
 def _counted_bigram(train_ids, V, smoothing=1.0, by_column=False, denominator=True):
@@ -111,7 +112,7 @@ def q2_cases(hidden: bool) -> list[dict]:
 
 
 def q2_run(answer, case):
-    return {"scores": as_array(call_answer(answer, case, ["logits", "targets"]), "(nats, bits, perplexity)")}
+    return {"scores": to_array(call_answer(answer, case, ["logits", "targets"]), "(nats, bits, perplexity)")}
 
 
 def q2_verify(case, payload):
@@ -165,7 +166,7 @@ def q3_run(answer, case):
     out = {}
     for k in range(2):  # twice with the same seed: draws from the generator given are reproducible
         args = {"logits": case["logits"], "temperature": case["temperature"], "rng": np.random.default_rng(case["seed"])}
-        out[f"draws{k}"] = as_array(call_answer(answer, args, ["logits", "temperature", "rng"]), "the draws")
+        out[f"draws{k}"] = to_array(call_answer(answer, args, ["logits", "temperature", "rng"]), "the draws")
     return out
 
 
@@ -268,7 +269,7 @@ def q4_cases(hidden: bool) -> list[dict]:
 
 
 def q4_run(answer, case):
-    return {"ids": as_array(call_answer(answer, case, STEP_ARGS), "the generated ids")}
+    return {"ids": to_array(call_answer(answer, case, STEP_ARGS), "the generated ids")}
 
 
 def _keras_greedy(case) -> np.ndarray:

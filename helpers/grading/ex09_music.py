@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape, model_payload, rebuild_model
+from helpers.grading.feedback import expect_close, model_payload, to_array
+from helpers.grading.question import Question, call_answer, expect_shape, rebuild_model
 
 # --- q1: notes to grid -----------------------------------------------------------------
 
@@ -43,7 +44,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"grid": as_array(call_answer(answer, case, ENCODE_ARGS), "the grid")}
+    return {"grid": to_array(call_answer(answer, case, ENCODE_ARGS), "the grid")}
 
 
 def q1_verify(case, payload):
@@ -78,7 +79,7 @@ def q2_run(answer, case):
     result = call_answer(answer, case, ["column", "step"])
     if not (isinstance(result, tuple) and len(result) == 2):
         raise AssertionError("return two arrays: (pitches, durations).")
-    return {"pitches": as_array(result[0], "the pitches"), "durations": as_array(result[1], "the durations")}
+    return {"pitches": to_array(result[0], "the pitches"), "durations": to_array(result[1], "the durations")}
 
 
 def q2_verify(case, payload):
@@ -116,7 +117,7 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"grid": as_array(call_answer(answer, case, ["grid", "semitones"]), "the transposed grid")}
+    return {"grid": to_array(call_answer(answer, case, ["grid", "semitones"]), "the transposed grid")}
 
 
 def q3_verify(case, payload):

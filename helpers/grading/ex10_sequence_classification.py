@@ -12,7 +12,8 @@ import json
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape, model_payload, rebuild_model
+from helpers.grading.feedback import expect_close, model_payload, to_array
+from helpers.grading.question import Question, call_answer, expect_shape, rebuild_model
 
 # --- q1: the state after the last real step ---------------------------------------------
 
@@ -46,7 +47,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"states": as_array(call_answer(answer, case, ["H", "lengths"]), "the last real states")}
+    return {"states": to_array(call_answer(answer, case, ["H", "lengths"]), "the last real states")}
 
 
 def q1_verify(case, payload):
@@ -165,7 +166,7 @@ def q3_cases(hidden: bool) -> list[dict]:
 
 
 def q3_run(answer, case):
-    return {"confusion": as_array(call_answer(answer, case, ["y_true", "y_pred", "num_classes"]), "the confusion matrix")}
+    return {"confusion": to_array(call_answer(answer, case, ["y_true", "y_pred", "num_classes"]), "the confusion matrix")}
 
 
 def q3_verify(case, payload):
@@ -199,7 +200,7 @@ def q4_cases(hidden: bool) -> list[dict]:
 
 
 def q4_run(answer, case):
-    return {"balanced": as_array(call_answer(answer, case, ["confusion"]), "the balanced accuracy")}
+    return {"balanced": to_array(call_answer(answer, case, ["confusion"]), "the balanced accuracy")}
 
 
 def q4_verify(case, payload):

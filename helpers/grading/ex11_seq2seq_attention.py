@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.grading.question import Question, as_array, call_answer, expect_close, expect_shape
+from helpers.grading.feedback import expect_close, to_array
+from helpers.grading.question import Question, call_answer, expect_shape
 
 # --- q1: the phoneme error rate -------------------------------------------------------
 
@@ -45,7 +46,7 @@ def q1_cases(hidden: bool) -> list[dict]:
 
 
 def q1_run(answer, case):
-    return {"per": as_array(call_answer(answer, case, ["references", "predictions"]), "the phoneme error rate")}
+    return {"per": to_array(call_answer(answer, case, ["references", "predictions"]), "the phoneme error rate")}
 
 
 def _tf_edit_distances(references, predictions) -> np.ndarray:
@@ -184,7 +185,7 @@ def q2_cases(hidden: bool) -> list[dict]:
 
 
 def _as_tokens(value, name) -> np.ndarray:
-    array = as_array(value, name)
+    array = to_array(value, name)
     if array.ndim != 1:
         raise AssertionError(f"{name} should be a flat list of token ids, got an array of shape {array.shape}.")
     return array
@@ -194,7 +195,7 @@ def q2_run(answer, case):
     result = call_answer(answer, _with_step(case), DECODER_ARGS)
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise AssertionError("return a pair: (tokens, score).")
-    return {"tokens": _as_tokens(result[0], "the tokens"), "score": as_array(result[1], "the score")}
+    return {"tokens": _as_tokens(result[0], "the tokens"), "score": to_array(result[1], "the score")}
 
 
 def q2_verify(case, payload):
@@ -238,7 +239,7 @@ def q3_run(answer, case):
     if any(len(tokens) > case["max_steps"] for tokens, _ in pairs):
         raise AssertionError(f"a hypothesis has more than max_steps = {case['max_steps']} tokens: stop after max_steps steps.")
     return {"tokens": _padded([p[0] for p in pairs], case["max_steps"]),
-            "scores": as_array([p[1] for p in pairs], "the scores")}
+            "scores": to_array([p[1] for p in pairs], "the scores")}
 
 
 def q3_verify(case, payload):
@@ -284,7 +285,7 @@ def q4_cases(hidden: bool) -> list[dict]:
 
 
 def q4_run(answer, case):
-    return {"weights": as_array(call_answer(answer, case, ATTENTION_ARGS), "the attention weights")}
+    return {"weights": to_array(call_answer(answer, case, ATTENTION_ARGS), "the attention weights")}
 
 
 def q4_verify(case, payload):

@@ -1,13 +1,13 @@
-"""Feedback a learner can act on: the helpers that exercises 1-3 share.
+"""Feedback a learner can act on: the helpers that every exercise's questions share.
 
 - `call(answer, case, names)` calls the learner's function on copies of the case's
   arrays, and reports which inputs the function changed in place.
 - `to_array`, `to_int`, `to_float` turn a returned value into the array the grader
   compares, and say what was returned when it is not usable (a list of arrays is
-  described by its shapes, never printed).
+  described by its shapes, never printed; None asks whether `return` is missing).
 - `expect_close` compares values and names the mistake: the known ones of the question
-  (`suspects`), and three that any answer can make: a flipped sign, float32 precision
-  and NaN.
+  (`suspects`), and four that any answer can make: a flipped sign, NaN, float32
+  precision and a constant factor.
 - `naming_case(describe)` wraps a question's `verify` so that every message says which
   case failed (its shapes or seed): hidden cases fail with a message too.
 - `model_payload` sends a Keras model as plain data, and explains a subclassed model;
@@ -21,13 +21,13 @@ import json
 
 import numpy as np
 
-from helpers.grading.question import _only_keras_modules
-
 CHANGED = "changed_inputs"  # payload key: the names of the inputs the answer changed in place
 
 
 def describe(value) -> str:
     """A short description of a value: its shape, never its numbers."""
+    if value is None:
+        return "None (did you forget `return`?)"
     if hasattr(value, "numpy") and hasattr(value, "shape"):  # a TensorFlow tensor
         return f"a tensor of shape {tuple(value.shape)}"
     if isinstance(value, np.ndarray):
@@ -99,6 +99,8 @@ def expect_unchanged(payload: dict) -> None:
 def to_array(value, name: str, list_hint: str = "") -> np.ndarray:
     """The returned value as a float64 array; a list or tuple of arrays is refused with a
     description of what it holds and `list_hint` (how to make one array of it)."""
+    if value is None:
+        raise AssertionError(f"{name} should be an array, but your function returned None: did you forget `return`?")
     if isinstance(value, (list, tuple)) and list_hint and value and all(np.ndim(v) >= 1 for v in value):
         raise AssertionError(f"{name} should be one array, but your function returned {describe(value)}. {list_hint}")
     if hasattr(value, "numpy"):
@@ -138,14 +140,12 @@ def to_float(value, name: str) -> np.ndarray:
 
 def expect_close(got, expected, name: str, suspects: dict | None = None, atol: float = 1e-5, rtol: float = 1e-5) -> None:
     """Values second. A known mistake (`suspects`: hint -> the value it would give) is named;
-    so are a flipped sign, float32 precision and NaN. Otherwise the message gives the
-    largest difference and where it is."""
+    so are a flipped sign, NaN, float32 precision and a constant factor. Otherwise the
+    message gives the largest difference and where it is."""
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     finite = bool(np.all(np.isfinite(got)))
     if finite and np.allclose(got, expected, atol=atol, rtol=rtol):
         return
-    if not finite:
-        raise AssertionError(f"{name} is wrong: it contains NaN or inf.")
     known = dict(suspects or {})
     known.setdefault("the sign is flipped (check the order of a subtraction).", -expected)
     for hint, wrong in known.items():
@@ -154,6 +154,8 @@ def expect_close(got, expected, name: str, suspects: dict | None = None, atol: f
             if np.allclose(wrong, expected, atol=atol, rtol=rtol):
                 continue  # on this case the mistake happens to give the right value
             raise AssertionError(f"{name} is wrong: {hint}")
+    if not finite:
+        raise AssertionError(f"{name} is wrong: it contains NaN or inf.")
     scale = float(np.max(np.abs(expected))) if expected.size else 0.0
     if np.allclose(got, expected, atol=max(atol, 1e-6 * scale), rtol=1e-4):
         raise AssertionError(
@@ -161,6 +163,13 @@ def expect_close(got, expected, name: str, suspects: dict | None = None, atol: f
             "precision. Compute in float64 (do not convert the inputs with .astype('float32') or use "
             "TensorFlow tensors for the arithmetic)."
         )
+    if got.shape == expected.shape and np.count_nonzero(expected) > 1:  # one number is always a multiple
+        factor = float(np.sum(got * expected) / np.sum(expected**2))
+        if abs(factor - 1) > 1e-3 and np.allclose(got, factor * expected, atol=atol, rtol=rtol):
+            raise AssertionError(
+                f"{name} is wrong: every value is {factor:.4g} times the expected one, so a constant factor is "
+                "off (a mean where a sum is asked, a missing or extra 1/2, a division by a count)."
+            )
     difference = np.abs(got - expected)
     where = np.unravel_index(int(np.argmax(difference)), difference.shape) if difference.ndim else ()
     at = f" at index {tuple(int(i) for i in where)}" if where else ""
@@ -216,7 +225,7 @@ def rebuild(payload: dict):
     import keras
 
     config = str(payload["config"])
-    _only_keras_modules(json.loads(config))
+    only_keras_modules(json.loads(config))
     try:
         model = keras.models.model_from_json(config)
     except Exception as error:  # noqa: BLE001
@@ -229,3 +238,20 @@ def rebuild(payload: dict):
     except ValueError as error:
         raise AssertionError(f"the model's weights do not fit its layers ({error})") from None
     return model
+
+
+def only_keras_modules(config) -> None:
+    """Refuse configs that name code outside Keras."""
+    if isinstance(config, dict):
+        module = config.get("module")
+        if module is not None and not str(module).startswith("keras"):
+            raise AssertionError(
+                f"the model uses {module}.{config.get('class_name')}, which the grader cannot rebuild: it rebuilds "
+                "Keras's own classes only. Build the model from Keras layers with keras.Sequential([...]) or the "
+                "functional API, keras.Model(inputs, outputs), without a class of your own."
+            )
+        for value in config.values():
+            only_keras_modules(value)
+    elif isinstance(config, list):
+        for value in config:
+            only_keras_modules(value)

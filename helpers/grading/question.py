@@ -1,4 +1,5 @@
-"""What a question is, and the comparisons that explain a wrong answer."""
+"""What a question is, and what questions of the same kind share: shapes first, models
+built from sizes and rebuilt from plain data (the comparisons are in `feedback`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from helpers.grading.feedback import only_keras_modules, model_payload
 
 Case = dict  # name -> np.ndarray or int: the inputs of one test
 Payload = dict  # name -> np.ndarray: what the learner's answer returned, as plain arrays
@@ -50,17 +53,6 @@ def call_answer(answer, case: dict, names: list[str], copy: bool = True):
         raise AssertionError(f"your function raised {type(error).__name__}: {error}\n(called with {shapes})") from error
 
 
-def as_array(value, name: str) -> np.ndarray:
-    """The learner's returned value as a float64 array, or an AssertionError saying why not."""
-    if hasattr(value, "numpy"):  # a TensorFlow tensor
-        value = value.numpy()
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise AssertionError(f"{name} should be an array of numbers, got {type(value).__name__}") from None
-    return array
-
-
 def expect_shape(got: np.ndarray, shape: tuple, name: str, hints: dict | None = None) -> None:
     """Shape first: the cheapest mistake to explain. `hints` maps wrong shapes to their usual cause."""
     got_shape = tuple(got.shape)
@@ -68,18 +60,6 @@ def expect_shape(got: np.ndarray, shape: tuple, name: str, hints: dict | None = 
         return
     hint = (hints or {}).get(got_shape, "")
     raise AssertionError(f"{name} has shape {got_shape}, expected {tuple(shape)}. {hint}".strip())
-
-
-def expect_close(got: np.ndarray, expected: np.ndarray, name: str, suspects: dict | None = None, atol: float = 1e-5) -> None:
-    """Values second. `suspects` maps a hint to the value a known mistake would give, so the
-    message can name the mistake instead of only the size of the error."""
-    if np.all(np.isfinite(got)) and np.allclose(got, expected, atol=atol, rtol=1e-5):
-        return
-    for hint, wrong in (suspects or {}).items():
-        if wrong is not None and np.shape(wrong) == got.shape and np.allclose(got, wrong, atol=atol, rtol=1e-5):
-            raise AssertionError(f"{name} is wrong: {hint}")
-    error = float(np.max(np.abs(got - expected))) if np.all(np.isfinite(got)) else float("nan")
-    raise AssertionError(f"{name} is wrong: largest difference from the expected values is {error:.3g}.")
 
 
 MODEL_ARGS = ["num_steps", "num_inputs", "num_hiddens", "num_outputs"]
@@ -99,14 +79,6 @@ def run_model(answer, case: Case) -> Payload:
     return model_payload(call_answer(answer, case, MODEL_ARGS))
 
 
-def model_payload(model) -> Payload:
-    """A Keras model as plain data: its JSON config and its weights (worker side)."""
-    if not (hasattr(model, "to_json") and hasattr(model, "get_weights")):
-        raise AssertionError(f"expected a keras.Model, got {type(model).__name__}")
-    weights = model.get_weights()
-    return {"config": np.array(model.to_json()), **{f"weight{i}": np.asarray(w) for i, w in enumerate(weights)}}
-
-
 def rebuild_model(payload: Payload, case: Case | None):
     """The model and its weights, rebuilt from `model_payload` data (grader side), after
     checking that it reads sequences of the case's shape (`num_steps`, `num_inputs`); with
@@ -120,7 +92,7 @@ def rebuild_model(payload: Payload, case: Case | None):
     if "__lambda__" in config:
         raise AssertionError("the model uses a Python lambda (as an initializer, activation or layer), which the grader "
                              "cannot rebuild: use Keras's own, e.g. keras.initializers.Identity().")
-    _only_keras_modules(json.loads(config))
+    only_keras_modules(json.loads(config))
     try:
         model = keras.models.model_from_json(config)
     except Exception as error:
@@ -135,14 +107,3 @@ def rebuild_model(payload: Payload, case: Case | None):
     return model, weights
 
 
-def _only_keras_modules(config) -> None:
-    """Refuse configs that name code outside Keras."""
-    if isinstance(config, dict):
-        module = config.get("module")
-        if module is not None and not str(module).startswith("keras"):
-            raise AssertionError(f"the model uses {module}.{config.get('class_name')}; use Keras layers only.")
-        for value in config.values():
-            _only_keras_modules(value)
-    elif isinstance(config, list):
-        for value in config:
-            _only_keras_modules(value)
