@@ -406,8 +406,8 @@ def q3_verify(case, payload):
             where = ("Entry 0 is right, and at the first step P_0 = 0, so the direct term, the tanh derivative and "
                      "dl/dh_t are right: look at the carried term W_hh P_{t-1} and at the running sum.")
         else:
-            where = ("Entry 0, the first step, is already wrong, and there P_0 = 0: look at the direct term, the tanh "
-                     "derivative and dl_t/dh_t (W_hy.T times the output error).")
+            where = ("Entry 0, the first step, is already wrong, and there P_0 = 0: look at the forward step, the "
+                     "direct term, the tanh derivative and dl_t/dh_t (W_hy.T times the output error).")
         raise AssertionError(f"{error} {where}") from None
 
 
