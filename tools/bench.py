@@ -5,6 +5,8 @@
     python -m tools.bench --notebooks    # only the notebook times, written into their section
     python -m tools.bench --grading      # only the batch grading figures, written into the
                                          # report's "Grading a batch" section
+    python -m tools.bench --whole        # only the book build and `make test` in a fresh clone,
+                                         # written into the report's "Whole runs" section
 
 Each notebook is executed alone, in a fresh kernel, so its time includes starting Python
 and importing TensorFlow, as a learner's first run does. Peak memory is the largest
@@ -164,13 +166,7 @@ def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> Non
         f"Python {platform.python_version()}, TensorFlow {tf.__version__}, CPU only. Re-run it to refresh.",
         "",
         *_notebook_lines(rows),
-        "## Whole runs",
-        "",
-        "| what | wall time |",
-        "|---|---:|",
-        f"| book build from scratch (`jupyter-book build -W -n --keep-going`, notebooks executed) | {_fmt(book_s)} |",
-        f"| `make test` in a fresh clone (virtual environment, tests, nbval, book build) | {_fmt(test_s)} |",
-        "",
+        *_whole_lines(book_s, test_s),
     ]
     if graded:
         lines += _grading_lines(graded)
@@ -179,6 +175,20 @@ def write_report(rows, book_s, test_s, seeds, graded: dict | None = None) -> Non
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text("\n".join(lines))
     print(f"wrote {REPORT.relative_to(ROOT)}")
+
+
+def _whole_lines(book_s: float | None, test_s: float | None) -> list[str]:
+    return [
+        "## Whole runs",
+        "",
+        f"Measured on {datetime.date.today()}.",
+        "",
+        "| what | wall time |",
+        "|---|---:|",
+        f"| book build from scratch (`jupyter-book build -W -n --keep-going`, notebooks executed) | {_fmt(book_s)} |",
+        f"| `make test` in a fresh clone (virtual environment, tests, nbval, book build) | {_fmt(test_s)} |",
+        "",
+    ]
 
 
 def replace_section(lines: list[str]) -> None:
@@ -208,6 +218,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the book build and `make test`")
     parser.add_argument("--notebooks", action="store_true", help="only time the notebooks, and write that section")
     parser.add_argument("--grading", action="store_true", help="only measure batch grading, and write that section of the report")
+    parser.add_argument("--whole", action="store_true", help="only the book build and `make test`, and write that section")
     parser.add_argument("--repeats", type=int, default=1, help="runs of each grading measurement (default 1)")
     args = parser.parse_args()
     if args.one:
@@ -216,6 +227,9 @@ def main() -> None:
     os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"})
     if args.notebooks:
         replace_section(_notebook_lines(notebooks()))
+        return
+    if args.whole:
+        replace_section(_whole_lines(book_build(), make_test()))
         return
     if args.grading:
         lines = _grading_lines(grading(args.repeats))
