@@ -165,7 +165,8 @@ def expect_close(got, expected, name: str, suspects: dict | None = None, atol: f
         )
     if got.shape == expected.shape and np.count_nonzero(expected) > 1:  # one number is always a multiple
         factor = float(np.sum(got * expected) / np.sum(expected**2))
-        if abs(factor - 1) > 1e-3 and np.allclose(got, factor * expected, atol=atol, rtol=rtol):
+        scaled = abs(factor) > 1e-6 and abs(factor - 1) > 1e-3  # not all zeros, not right
+        if scaled and np.allclose(got, factor * expected, atol=atol, rtol=rtol):
             raise AssertionError(
                 f"{name} is wrong: every value is {factor:.4g} times the expected one, so a constant factor is "
                 "off (a mean where a sum is asked, a missing or extra 1/2, a division by a count)."
