@@ -15,19 +15,24 @@ from helpers.grading.question import Question, expect_shape
 
 
 
-def _padded_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths) -> dict:
+def _rnn_case(batch, num_steps, num_inputs, num_hiddens, num_outputs, seed, lengths=None, recurrent_scale=0.4) -> dict:
+    """A batch and weights drawn from `seed`: with `lengths`, padded sequences with one target
+    each (many-to-one); without, a target at every step."""
     rng = np.random.default_rng(seed)
-    return {
+    targets = (batch, num_outputs) if lengths is not None else (batch, num_steps, num_outputs)
+    case = {
         "X": rng.normal(size=(batch, num_steps, num_inputs)),  # (batch, num_steps, num_inputs)
-        "Y": rng.normal(size=(batch, num_outputs)),  # (batch, num_outputs): one target per sequence
-        "lengths": np.array(lengths),  # (batch,): each sequence's real length, 1 to num_steps
+        "Y": rng.normal(size=targets),  # (batch, num_outputs) or (batch, num_steps, num_outputs)
         "h0": rng.normal(scale=0.5, size=(batch, num_hiddens)),  # (batch, num_hiddens)
         "W_xh": rng.normal(scale=0.5, size=(num_hiddens, num_inputs)),  # (num_hiddens, num_inputs)
-        "W_hh": rng.normal(scale=0.4, size=(num_hiddens, num_hiddens)),  # (num_hiddens, num_hiddens)
+        "W_hh": rng.normal(scale=recurrent_scale, size=(num_hiddens, num_hiddens)),  # (num_hiddens, num_hiddens)
         "b_h": rng.normal(scale=0.3, size=(num_hiddens,)),  # (num_hiddens,)
         "W_hy": rng.normal(scale=0.5, size=(num_outputs, num_hiddens)),  # (num_outputs, num_hiddens)
         "b_y": rng.normal(scale=0.3, size=(num_outputs,)),  # (num_outputs,)
     }
+    if lengths is not None:
+        case["lengths"] = np.array(lengths)  # (batch,): each sequence's real length, 1 to num_steps
+    return case
 
 
 def _keras_gradients(case: dict) -> dict:
@@ -158,7 +163,7 @@ def q2_cases(hidden: bool) -> list[dict]:
     specs = [(2, 5, 3, 4, 2, 41, [5, 2]), (3, 7, 2, 5, 1, 44, [7, 1, 5])]
     if hidden:
         specs += [(1, 1, 2, 3, 1, 42, [1]), (3, 9, 2, 6, 3, 43, [9, 9, 9]), (4, 8, 2, 4, 2, 45, [3, 8, 1, 6])]
-    return [_padded_case(*spec) for spec in specs]
+    return [_rnn_case(*spec) for spec in specs]
 
 
 def q2_run(answer, case):
@@ -276,20 +281,7 @@ def q3_cases(hidden: bool) -> list[dict]:
     specs = [(2, 5, 2, 3, 4, 51), (3, 7, 3, 4, 1, 52)]  # on the first, no two sizes alike
     if hidden:
         specs += [(1, 1, 2, 2, 1, 53), (4, 8, 2, 5, 3, 54), (2, 6, 1, 1, 1, 55)]
-    cases = []
-    for batch, T, n_x, n_h, n_y, seed in specs:
-        rng = np.random.default_rng(seed)
-        cases.append({
-            "X": rng.normal(size=(batch, T, n_x)),  # (batch, num_steps, num_inputs)
-            "Y": rng.normal(size=(batch, T, n_y)),  # (batch, num_steps, num_outputs): a target at every step
-            "h0": rng.normal(scale=0.5, size=(batch, n_h)),  # (batch, num_hiddens)
-            "W_xh": rng.normal(scale=0.5, size=(n_h, n_x)),  # (num_hiddens, num_inputs)
-            "W_hh": rng.normal(scale=0.6, size=(n_h, n_h)),  # (num_hiddens, num_hiddens)
-            "b_h": rng.normal(scale=0.3, size=(n_h,)),  # (num_hiddens,)
-            "W_hy": rng.normal(scale=0.5, size=(n_y, n_h)),  # (num_outputs, num_hiddens)
-            "b_y": rng.normal(scale=0.3, size=(n_y,)),  # (num_outputs,)
-        })
-    return cases
+    return [_rnn_case(*spec, recurrent_scale=0.6) for spec in specs]
 
 
 def q3_run(answer, case):
@@ -397,18 +389,13 @@ def q3_verify(case, payload):
     suspects["the factor 1/2 is missing from the loss, or counted twice."] = 2 * expected
     suspects["the running total is shifted by one step: entry t - 1 includes l_t, the loss at step t."] = \
         np.concatenate([np.zeros((1, n, n)), expected[:-1]])
-    try:
-        expect_close(got, expected, RUNNING, suspects, atol=1e-8)
-    except AssertionError as error:
-        if "largest difference" not in str(error):
-            raise
-        if np.allclose(got[0], expected[0], atol=1e-8):  # where to look: the first step needs no P_{t-1}
-            where = ("Entry 0 is right, and at the first step P_0 = 0, so the direct term, the tanh derivative and "
-                     "dl/dh_t are right: look at the carried term W_hh P_{t-1} and at the running sum.")
-        else:
-            where = ("Entry 0, the first step, is already wrong, and there P_0 = 0: look at the forward step, the "
-                     "direct term, the tanh derivative and dl_t/dh_t (W_hy.T times the output error).")
-        raise AssertionError(f"{error} {where}") from None
+    if np.allclose(got[0], expected[0], atol=1e-8):  # where to look: the first step needs no P_{t-1}
+        where = ("Entry 0 is right, and at the first step P_0 = 0, so the direct term, the tanh derivative and "
+                 "dl/dh_t are right: look at the carried term W_hh P_{t-1} and at the running sum.")
+    else:
+        where = ("Entry 0, the first step, is already wrong, and there P_0 = 0: look at the forward step, the "
+                 "direct term, the tanh derivative and dl_t/dh_t (W_hy.T times the output error).")
+    expect_close(got, expected, RUNNING, suspects, atol=1e-8, otherwise=where)
 
 
 # --- q4: clipping each gradient by its own norm ----------------------------------------

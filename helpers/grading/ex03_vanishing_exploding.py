@@ -75,21 +75,20 @@ def _numpy_products(X, W_xh, W_hh, b_h, alpha, mistake=None) -> np.ndarray:
     keep, mix = {"swapped": (alpha, 1 - alpha), "no identity": (0.0, alpha),
                  "no alpha": (1 - alpha, 1.0)}.get(mistake, (kept, 1 - kept))
     identity = np.ones((n, n)) if mistake == "scalar leak" else np.eye(n)  # (num_hiddens, num_hiddens)
-    J, norms = np.eye(n), []
-    for h_j, c_j in zip(reversed(states), reversed(candidates)):  # j = T, ..., 1
+    factors = []  # d h_j / d h_{j-1} for j = T, ..., 1, each (num_hiddens, num_hiddens)
+    for h_j, c_j in zip(reversed(states), reversed(candidates)):
         slope = 1 - {"derivative at h": h_j, "tanh twice": np.tanh(c_j)}.get(mistake, c_j) ** 2  # (num_hiddens,)
         # (num_hiddens, num_hiddens): diag(slope) @ W, or W @ diag(slope) for the columns mistake
         tanh_path = slope[None, :] * W if mistake == "columns" else slope[:, None] * W
-        factor = keep * identity + mix * tanh_path  # (num_hiddens, num_hiddens)
-        J = factor @ J if mistake == "reversed" else J @ factor
-        norms.append(np.linalg.norm(factor if mistake == "single factors" else J, 2))
-    if mistake == "bound":
-        return np.cumprod(_numpy_products(X, W_xh, W_hh, b_h, alpha, "single factors"))
-    if mistake == "from the start":  # d h_k / d h_0 for k = 1 .. T: chapter 3's products, forward
-        J, norms = np.eye(n), []
-        for c_j in candidates:
-            J = ((1 - alpha) * np.eye(n) + alpha * (1 - c_j**2)[:, None] * W_hh) @ J
-            norms.append(np.linalg.norm(J, 2))
+        factors.append(keep * identity + mix * tanh_path)
+    if mistake in ("single factors", "bound"):
+        single = np.array([np.linalg.norm(F, 2) for F in factors])  # (num_steps,)
+        return single if mistake == "single factors" else np.cumprod(single)
+    J, norms = np.eye(n), []
+    # d h_k / d h_0 for k = 1 .. T (chapter 3's products, forward) for "from the start"
+    for F in reversed(factors) if mistake == "from the start" else factors:
+        J = F @ J if mistake in ("reversed", "from the start") else J @ F
+        norms.append(np.linalg.norm(J, 2))
     return np.array(norms)  # (num_steps,)
 
 

@@ -138,10 +138,11 @@ def to_float(value, name: str) -> np.ndarray:
     return np.float64(value)
 
 
-def expect_close(got, expected, name: str, suspects: dict | None = None, atol: float = 1e-5, rtol: float = 1e-5) -> None:
+def expect_close(got, expected, name: str, suspects: dict | None = None, atol: float = 1e-5, rtol: float = 1e-5,
+                 otherwise: str = "") -> None:
     """Values second. A known mistake (`suspects`: hint -> the value it would give) is named;
     so are a flipped sign, NaN, float32 precision and a constant factor. Otherwise the
-    message gives the largest difference and where it is."""
+    message gives the largest difference and where it is, then `otherwise` (where to look)."""
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     finite = bool(np.all(np.isfinite(got)))
     if finite and np.allclose(got, expected, atol=atol, rtol=rtol):
@@ -176,7 +177,7 @@ def expect_close(got, expected, name: str, suspects: dict | None = None, atol: f
     at = f" at index {tuple(int(i) for i in where)}" if where else ""
     raise AssertionError(
         f"{name} is wrong: the largest difference from the expected values is {float(difference.max()):.3g}{at} "
-        f"(expected {float(expected[where]):.6g}, got {float(got[where]):.6g})."
+        f"(expected {float(expected[where]):.6g}, got {float(got[where]):.6g}). {otherwise}".rstrip()
     )
 
 
